@@ -5,6 +5,7 @@ every case labelled synthetic, made once per database."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from tests.helpers import generated_copy
 from tests.procedures.helpers import pdf
 from zhichan.corpus.store import CorpusStore
+from zhichan.corpus.validate import normalize_application_number
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.figures import export_workflow
@@ -27,6 +29,7 @@ from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
 from zhichan.services.demo import seed
 from zhichan.services.models import PriorityRecommendation, SubsidyApplication, SubsidyAward, SubsidyObjection
+from zhichan.services.subsidies import programme
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +81,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         assert s.scalar(select(func.sum(SubsidyAward.awarded_yuan))) > 0
         kept = [json.loads(m) for m in s.scalars(select(SubsidyApplication.measures))]
         assert kept and all(set(m) == {"high_value_inventions", "assigned_or_licensed"} for m in kept), kept
+        # assessed under the example's revision 2 on or after the day it took effect (they were assessed in October
+        # under a revision that read "since 2026-12-07")
+        since = programme("SUB-2026-01").revision.since  # type: ignore[union-attr]
+        assessed = s.execute(select(SubsidyApplication.applied_at, SubsidyApplication.programme_revision)).all()
+        assert assessed and all(rev == 2 and china_date(at) >= since for at, rev in assessed), (since, assessed)
+        # the filings' application numbers look like CNIPA's (year, kind 1, a serial, the check character after the
+        # dot), distinct, valid — not a count from 9,000,000 (CN202619400000.0, CN202619000001.3, …)
+        numbers = [json.loads(f)["application_number"] for f in s.scalars(select(Case.fields).where(
+            Case.procedure == "services.priority_exam"))] + [json.loads(f)["application_number"] for f in grants]
+        assert numbers and len(set(numbers)) == len(numbers)
+        assert all(normalize_application_number(n) == n and n[6] == "1" for n in numbers), numbers[:5]
+        serials = sorted(int(n[7:14]) for n in numbers)
+        assert all(x >= 9_000_000 for x in serials)  # above real invention serials and the corpus's
+        assert sum(b - a == 1 for a, b in itertools.pairwise(serials)) < len(serials) // 10, serials[:10]
         # a city's applications leave a step for each desk: one filed awaits the window's acceptance, one accepted
         # an officer's decision (every one used to be completed, and the window had nothing on its to-do list)
         searches = s.execute(select(Case.id, Case.state, Case.org_id).where(

@@ -70,6 +70,12 @@ def test_a_priority_recommendation_with_the_deadlines_and_the_filing_fits_one_pa
                             now=dt.datetime(2026, 12, 1, 2, 0), seq=2)
     text = pdf_text(render_pdf(doc))
     assert text.count("\f") == 1 and "无效宣告案件：5个月内结案" in text and "王工 000-00000000" in text
+    # addressed to CNIPA, which decides the request (it read "杭州昌晶智能装备有限公司： 你（单位）…决定：出具推荐函", a
+    # decision of the office's own to the applicant); the applicant gets a copy
+    flat = "".join(text.split())
+    assert flat.startswith("专利优先审查推荐函") and "推荐意见国家知识产权局：杭州昌晶智能装备有限公司请求对发明专利申请" in flat
+    assert "CN202619000003.5" in flat and "本局予以推荐" in flat and "抄送：杭州昌晶智能装备有限公司" in flat
+    assert "你（单位）" not in flat and "决定：" not in flat
 
 
 def test_a_decision_taken_on_the_case_page_generates_its_letter(world: World) -> None:

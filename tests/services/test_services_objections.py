@@ -26,18 +26,26 @@ from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import StepTaken
 from zhichan.services import objections
 from zhichan.services.models import SubsidyAward, SubsidyObjection
-from zhichan.services.subsidies import ROUND_PROCEDURE, apply, disburse, make_round_hook, results_view
+from zhichan.services.subsidies import (
+    ROUND_PROCEDURE,
+    Programme,
+    apply,
+    disburse,
+    make_round_hook,
+    results_view,
+)
 
 D = dt.date
 Y = Decimal
 CODE = "SUB-2026-01"
 
 
-def _published(world: World, tmp_path: Path) -> tuple[int, dict[str, int], int]:
+def _published(world: World, tmp_path: Path, declared: dict[str, Programme] | None = None
+               ) -> tuple[int, dict[str, int], int]:
     """A 40,000-yuan round published on Monday 2026-08-03 (objections to Monday 08-10): line 1 A 21,000,
-    line 2 B 19,000 (the budget's remainder), line 3 C nothing."""
+    line 2 B 19,000 (the budget's remainder), line 3 C nothing (``declared``: the programmes, changed by the test)."""
     snap = _corpus(tmp_path / "corpus")
-    declared = {CODE: _programme("40000.00")}
+    declared = {CODE: _programme("40000.00")} if declared is None else declared
     world.service.add_hook(ROUND_PROCEDURE, make_round_hook(lambda: declared))
     objections.install(world.service, lambda: declared)
     users = _enterprises(world)
@@ -298,3 +306,56 @@ def test_an_uphold_that_waited_for_its_round_is_stamped_after_what_held_it(world
     with session_scope(world.engine) as s:
         stamped = s.scalar(select(Step.at).where(Step.case_id == case["id"], Step.event == "uphold"))
     assert stamped is not None and stamped >= released, (stamped, released)
+
+
+def test_an_application_left_off_is_added_only_as_assessed_under_the_rounds_version(world: World, tmp_path: Path) -> None:
+    """Upholding a line 0 added the application with its stored amount whatever version of the programme it was
+    assessed under. It is the allot step's rule now: an application is decided on only as assessed under the version
+    the round runs under (the one its allotted applications were) — assessed anew first where that is the current
+    one, refused where the programme was revised after the round was allotted (nothing is assessed under an old
+    version any more)."""
+    from zhichan.services.subsidies import EarlierRevision, Revision, Text, reassess
+
+    declared = {CODE: _programme("40000.00")}
+    _, users, _ = _published(world, tmp_path, declared)  # allotted under revision 2 (from 2026-07-01)
+    n_user = _scope(world, users[N])
+    snap = _corpus(tmp_path / "corpus-n")
+    with session_scope(world.engine) as s:  # N's assessment as stored under revision 1
+        row = apply(s, n_user, snap, CODE, now=at(D(2026, 7, 5)), declared=declared)
+        row.programme_revision = 1
+    mine = _object(world, n_user, 0, D(2026, 8, 4), grounds="本企业有高价值发明，系统未计入")
+    with pytest.raises(FormError) as info:
+        _decide(world, mine["id"], "uphold", {"awarded": "0.00", "decision": "核实"}, D(2026, 8, 6))
+    assert "须先按现行第 2 版重新评定" in info.value.errors["awarded"]
+    officer = world.scope("chengdu_officer")
+    with session_scope(world.engine) as s:  # the deciding officers see it to be assessed anew, and do
+        view = results_view(s, officer, CODE, "zh", declared=declared)
+        assert [(a["applicant"], a["revision"], a["stale"]) for a in view["applications"]][-1] == (N, 1, True)
+        assert view["may_reassess"] is True and view["stale"] == 1
+        assert reassess(s, officer, snap, CODE, now=at(D(2026, 8, 5)), declared=declared) == 1
+    _decide(world, mine["id"], "uphold", {"awarded": "0.00", "decision": "核实无可资助项"}, D(2026, 8, 6))
+    with session_scope(world.engine) as s:
+        added = s.scalar(select(SubsidyAward).where(SubsidyAward.seq == 4))
+        assert added is not None and added.requested_yuan == Y("0.00")  # as assessed anew under revision 2
+    # the programme is revised after the allotment: an application assessed under revision 3 is not added to a round
+    # run under revision 2, which nothing assesses under any more
+    r2 = declared[CODE].revision
+    assert r2 is not None
+    declared[CODE] = declared[CODE].model_copy(update={
+        "revision": Revision(number=3, since=D(2026, 8, 4), note=Text(zh="调整", en="Changed")),
+        "earlier_revisions": (*declared[CODE].earlier_revisions, EarlierRevision(number=2, since=r2.since, measures=(
+            "assigned_or_licensed", "high_value_inventions")))})
+    with session_scope(world.engine) as s:
+        wuhou = s.scalar(select(Organization).where(Organization.region_code == "510107", Organization.kind == OrgKind.COUNTY))
+        org = create_org(s, "成都己新材料有限公司", OrgKind.ENTERPRISE, "510107", wuhou, party_key="成都己新材料有限公司")
+        late = create_user(s, username="ent_late", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org).id
+    with session_scope(world.engine) as s:
+        apply(s, _scope(world, late), snap, CODE, now=at(D(2026, 8, 4)), declared=declared)
+    theirs = _object(world, _scope(world, late), 0, D(2026, 8, 5), grounds="未列入")
+    with pytest.raises(FormError) as info:
+        _decide(world, theirs["id"], "uphold", {"awarded": "0.00", "decision": "核实"}, D(2026, 8, 6))
+    assert "本轮按本项目第 2 版评审" in info.value.errors["awarded"]
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(SubsidyAward.id).where(SubsidyAward.seq == 5)) is None
+        assert reassess(s, officer, snap, CODE, declared=declared) == 0  # not under revision 2 any more
+    _decide(world, theirs["id"], "dismiss", {"decision": "本轮按第 2 版评审，不予列入"}, D(2026, 8, 6))

@@ -265,8 +265,15 @@ def test_an_application_keeps_the_programme_version_it_was_assessed_under(world:
     officer = world.scope("chengdu_officer")
     with session_scope(world.engine) as s:
         view = results_view(s, officer, "SUB-2026-01", "zh", declared=declared)
-        assert [(a["applicant"], a["revision"], a["stale"], a["requested"]) for a in view["applications"]] == [
-            (A, 1, True, Y("15000.00")), (B, None, True, Y("30000.00")), (N, 1, True, Y("0.00"))]  # as assessed, flagged
+        # as assessed, flagged; B's version told by the declared history (revision 1 in force on its day counted what
+        # it counted)
+        assert [(a["applicant"], a["revision"], a["inferred"], a["stale"], a["requested"]) for a in view["applications"]] == [
+            (A, 1, False, True, Y("15000.00")), (B, 1, True, True, Y("30000.00")), (N, 1, False, True, Y("0.00"))]
+        # without the history B's version is not told: it reads unrecorded, and still counts as an earlier one
+        untold = {"SUB-2026-01": v2.model_copy(update={"earlier_revisions": ()})}
+        view = results_view(s, officer, "SUB-2026-01", "zh", declared=untold)
+        assert [(a["revision"], a["earlier"], a["stale"]) for a in view["applications"]][1] == (None, True, True)
+        view = results_view(s, officer, "SUB-2026-01", "zh", declared=declared)
         assert view["revision"] == 2 and view["stale"] == 3 and view["may_reassess"] is True
         own = results_view(s, _scope(world, users[A]), "SUB-2026-01", "zh", declared=declared)
         assert [a["stale"] for a in own["applications"]] == [True] and own["may_reassess"] is False
@@ -301,3 +308,37 @@ def test_an_application_keeps_the_programme_version_it_was_assessed_under(world:
         assert [(a["revision"], a["earlier"], a["stale"]) for a in view["applications"]] == [(2, True, False)] * 3
         assert reassess(s, officer, snap, "SUB-2026-01", declared=declared) == 0
         assert s.scalar(select(SubsidyApplication.requested_yuan).where(SubsidyApplication.applicant == A)) == Y("21000.00")
+
+
+def test_nothing_is_assessed_under_a_revision_before_its_day(world: World, tmp_path: Path) -> None:
+    """The example's revision 2 read "in force since 2026-12-07" — the day its file was written — while the demo's
+    applications, assessed in October, named it. A revision's day is the one the programme declares (the bureau's
+    adoption: 2026-07-01 for the example), and an application is assessed under it only from that day: before it,
+    its terms were not the programme's, and the assessment would name a version it was not made under."""
+    from zhichan.services.subsidies import Revision, Text, revision_in_force
+
+    shipped = programme("SUB-2026-01")
+    assert shipped.revision is not None and shipped.revision.since == D(2026, 7, 1)
+    assert [revision_in_force(shipped, d) for d in (D(2026, 6, 30), D(2026, 7, 1))] == [1, 2]
+    snap = _corpus(tmp_path / "corpus")
+    declared = {"SUB-2026-01": _programme().model_copy(update={"revision": Revision(
+        number=2, since=D(2026, 7, 10), note=Text(zh="改为资助转让、许可", en="Use paid instead"))})}
+    users = _enterprises(world)
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        apply(s, _scope(world, users[A]), snap, "SUB-2026-01", now=at(D(2026, 7, 9)), declared=declared)
+    assert info.value.errors["programme"].startswith("本项目现行第 2 版自 2026-07-10 起施行，此前不能按其评定 / ")
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(func.count()).select_from(SubsidyApplication)) == 0  # nothing kept
+        row = apply(s, _scope(world, users[A]), snap, "SUB-2026-01", now=at(D(2026, 7, 10)), declared=declared)
+        assert row.programme_revision == 2
+        row.programme_revision = 1  # as stored under revision 1: assessed anew, but not before the current one's day
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        reassess(s, world.scope("chengdu_officer"), snap, "SUB-2026-01", now=at(D(2026, 7, 9)), declared=declared)
+    assert "2026-07-10 起施行" in info.value.errors["reassess"]
+    # a history out of order is refused when the programmes load
+    bad = (files_of("zhichan.services") / "programmes" / "SUB-2026-01.yaml").read_text("utf-8").replace(
+        "- {number: 1, measures:", "- {number: 1, since: 2026-08-01, measures:")
+    (tmp_path / "SUB-2026-01.yaml").write_text(bad, "utf-8")
+    with pytest.raises(ConfigError) as cfg:
+        load_programmes(tmp_path)
+    assert "after the one before it" in str(cfg.value)

@@ -17,6 +17,7 @@ from zhichan.evidence.service import utcnow
 from zhichan.legaltime import china_date
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import Step
+from zhichan.services.models import SubsidyApplication
 from zhichan.web.testing import JINJIANG_ENTERPRISE, WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as
 
 SEARCH = "services.search_service"
@@ -282,10 +283,29 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
     assert "期内专利转让、许可 0 件" in applications and not re.search("授权发明|PCT", applications + criteria)
     # the version it was assessed under, and what the current one changed (its note names the withdrawn measures)
     assert re.search(r'<td class="revision"[^>]*>第 2 版</td>', applications)
-    assert re.search(r'id="programme-revision">第 2 版，自 (<[^>]+>)?2026-12-07(</span>)? 起施行：取消期内授权发明专利、PCT国际申请的资助', page.text)
+    # the day the (example) bureau adopted it, not the day its file was written (it read 2026-12-07)
+    assert re.search(r'id="programme-revision">第 2 版，自 (<[^>]+>)?2026-07-01(</span>)? 起施行：取消期内授权发明专利、PCT国际申请的资助', page.text)
     english = client.get("/services/subsidies/SUB-2026-01?lang=en").text
     assert re.search(r'<td class="revision"[^>]*>Revision 2</td>', english) and re.search(
-        r"Revision 2, in force since (<[^>]+>)?2026-12-07(</span>)?: Inventions", english)
+        r"Revision 2, in force since (<[^>]+>)?2026-07-01(</span>)?: Inventions", english)
+    # an application made before revisions were recorded (it read "未记录版本"): told by the revision in force on its
+    # day where that one counted what it did; said plainly where the history does not tell it
+    with session_scope(env.engine) as s:
+        row = s.scalar(select(SubsidyApplication))
+        assert row is not None
+        row.programme_revision, row.applied_at = None, dt.datetime(2026, 6, 20, 2)
+        row.measures = '{"granted_inventions": 3, "high_value_inventions": 4, "pct_filings": 0}'
+    for lang, told in (("zh", "第 1 版（按评定日推定）"), ("en", "Revision 1 (told by the day assessed)")):
+        cell = client.get(f"/services/subsidies/SUB-2026-01?lang={lang}").text.split('<td class="revision"', 1)[1]
+        assert cell.split(">", 1)[1].startswith(told), cell[:200]
+    with session_scope(env.engine) as s:  # counting revision 1's measures on a day revision 2 was in force
+        row = s.scalar(select(SubsidyApplication))
+        assert row is not None
+        row.applied_at = dt.datetime(2026, 10, 9, 2)
+    for lang, plain in (("zh", "评估时未记录版本（早于版本记录）"),
+                        ("en", "Version not recorded when assessed (before versions were recorded)")):
+        cell = client.get(f"/services/subsidies/SUB-2026-01?lang={lang}").text.split('<td class="revision"', 1)[1]
+        assert cell.split(">", 1)[1].startswith(plain), cell[:200]
     client.get("/services/subsidies?lang=zh")
     again = client.post("/services/subsidies/SUB-2026-01/apply", data={"csrf_token": token})
     assert again.status_code == 422 and 'id="programme-error"' in again.text

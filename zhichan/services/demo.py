@@ -1,7 +1,7 @@
 """Synthetic demo data for public services (``zhichan demo``), labelled synthetic: every case carries the
 engine's ``synthetic`` flag and a title starting 【合成】, the enterprises' accounts say 合成, documents are
-placeholders that say so, and the application numbers of the new filings are synthetic (serials from
-9000000, not in the corpus).
+placeholders that say so, and the application numbers of the new filings are synthetic, in CNIPA's form with their
+check character (:meth:`Demo.number`: random serials from 9,000,000 up, never a real or corpus number).
 
 Everything runs through the real engine and the domain's own hooks (:func:`zhichan.services.hooks.install`),
 so every check, clock and evidence entry is what a real application gets. Calibrated to the seeds where
@@ -84,6 +84,19 @@ class Demo:
         self.today = china_today()
         self.made: list[int] = []
         self.skipped = 0
+        self._serials = random.Random(seed + 1)  # its own stream: drawing numbers moves no other draw of the demo
+        self._numbers: set[str] = set()
+
+    def number(self, year: int) -> str:
+        """A synthetic invention application number of ``year`` in CNIPA's form — year, kind 1, a 7-digit serial, the
+        check character after the dot (CN202619437251.6) — its serial drawn at random from 9,000,000 up: above any
+        year's invention serials so far (CNIPA takes under two million invention applications a year) and above the
+        generated corpus's (counted from 0 each year), so never a real or corpus number. Distinct within the demo."""
+        while True:
+            number = application_number_with_check(f"{year}1{9_000_000 + self._serials.randrange(1_000_000):07d}")
+            if number not in self._numbers:
+                self._numbers.add(number)
+                return number
 
     def start(self, scope: Scope, procedure: str, fields: dict[str, Any], when: dt.datetime,
               uploads: tuple[Upload, ...] = ()) -> dict[str, Any]:
@@ -198,7 +211,7 @@ class Demo:
         for i in range(count):
             scope, name, _ = firms[i % len(firms)]
             filed = _moment(self.rng, start + dt.timedelta(days=self.rng.randrange((end - start).days)))
-            number = application_number_with_check(f"{filed.year}1{9_000_000 + i:07d}")
+            number = self.number(filed.year)
             fields = {"application_number": number, "subject": "发明专利申请",
                       "ground": self.rng.choice(("战略性新兴产业、未来产业或关键核心技术", "省市重点发展产业", "已实施或有他人实施")),
                       "applicant": name, "consents": name, "contact": "王工 000-00000000"}
@@ -234,7 +247,7 @@ class Demo:
             priority.allocate(s, leader, year, city, "5")
         scope, name, _ = firms[0]
         filed = _moment(self.rng, workday_on_or_before(self.today - dt.timedelta(days=1)))
-        fields = {"application_number": application_number_with_check(f"{filed.year}1{9_400_000:07d}"),
+        fields = {"application_number": self.number(filed.year),
                   "subject": "发明专利申请", "ground": "省市重点发展产业", "applicant": name, "consents": name,
                   "contact": "王工 000-00000000"}
         try:
@@ -268,7 +281,7 @@ class Demo:
             filed_on = china_date(passed) + dt.timedelta(days=self.rng.randint(1, 5))
             granted_on = filed_on + dt.timedelta(days=self.rng.randint(40, 79))  # Hangzhou: under 80 days
             if granted_on + dt.timedelta(days=4) < self.today:
-                number = application_number_with_check(f"{filed_on.year}1{9_500_000 + i:07d}")
+                number = self.number(filed_on.year)
                 self.act(synthetic_scope(office), case, "record_grant", _moment(self.rng, granted_on + dt.timedelta(days=1)),
                          {"application_number": number, "filed_on": filed_on.isoformat(),
                           "granted_on": granted_on.isoformat()})
@@ -278,14 +291,18 @@ class Demo:
     def subsidy_round(self, firms: list[tuple[Scope, str, str]]) -> int:
         p = subsidies.programme(PROGRAMME)
         city = self.bureau(p.region)
-        applied = self.today - dt.timedelta(days=60)
+        # assessed under the programme's current revision: never before the day it took effect
+        applied = max(self.today - dt.timedelta(days=60), p.revision.since if p.revision else dt.date.min)
+        opening = max(self.today - dt.timedelta(days=40), applied + dt.timedelta(days=len(firms) + 1))
+        if opening + dt.timedelta(days=20) > self.today:
+            return 0  # no room before today for the round's objection period and payments
         for k, (scope, _, _) in enumerate(firms):
             with session_scope(self.engine) as s:
                 try:
                     subsidies.apply(s, scope, self.snapshot, PROGRAMME, now=_moment(self.rng, applied + dt.timedelta(days=k)))
                 except ZhichanError:
                     self.skipped += 1
-        opened = _moment(self.rng, self.today - dt.timedelta(days=40))
+        opened = _moment(self.rng, opening)
         try:
             case = self.start(synthetic_scope(city), subsidies.ROUND_PROCEDURE, {"programme": PROGRAMME}, opened)
         except ZhichanError:  # allotted before

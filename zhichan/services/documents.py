@@ -39,17 +39,30 @@ def decision_document(*, title: str, decl: Declaration, spec: TransitionSpec, ca
         generated_at=now, layout="letter", synthetic=bool(case.get("synthetic")),
     )
     applicant = case["fields"].get("applicant", "")
-    body = Section("决定")
-    if applicant:
-        body.add(Paragraph(f"{applicant}："))
-    body.add(Paragraph(f"你（单位）于{chinese_date(china_date(case['created_at']))}提交的“{decl.title.zh}”申请"
-                       f"（编号 {case['number']}），经审查，决定：{spec.title.zh}。"))
+    recommendation = decl.procedure == "services.priority_exam" and spec.event == "recommend"
+    body = Section("推荐意见" if recommendation else "决定")
+    if recommendation:
+        # 令85号: the provincial office recommends the request to CNIPA, which decides it — the letter is addressed to
+        # CNIPA (it read "你（单位）…决定：出具推荐函" to the applicant, as a decision of the office's own); the
+        # applicant, who files it with the request, gets a copy
+        asked = case["fields"]
+        body.add(Paragraph("国家知识产权局："),
+                 Paragraph(f"{applicant}请求对{asked.get('subject', '')}（申请号/专利号 {asked.get('application_number', '')}）"
+                           f"进行优先审查，推荐理由为“{asked.get('ground', '')}”，全体申请人/专利权人同意优先审查"
+                           f"（本局受理编号 {case['number']}）。经审核，依据《专利优先审查管理办法》（国家知识产权局令第85号），"
+                           "本局予以推荐。"))
+    else:
+        if applicant:
+            body.add(Paragraph(f"{applicant}："))
+        body.add(Paragraph(f"你（单位）于{chinese_date(china_date(case['created_at']))}提交的“{decl.title.zh}”申请"
+                           f"（编号 {case['number']}），经审查，决定：{spec.title.zh}。"))
     for name, value in in_order(fields, spec.fields):
         body.add(Paragraph(f"{step_labels.get(name, name)}：{value}"))
-    if decl.procedure == "services.priority_exam" and spec.event == "recommend":
-        body.add(Paragraph("依据《专利优先审查管理办法》（国家知识产权局令第85号），国家知识产权局同意优先审查的，审查期限如下："),
-                 BulletList(list(PRIORITY_DEADLINES)))
+    if recommendation:
+        body.add(Paragraph("国家知识产权局同意优先审查的，自通知书发文日起的审查期限如下："), BulletList(list(PRIORITY_DEADLINES)))
     body.add(Paragraph(issuer, style="signature"), Paragraph(chinese_date(day), style="signature"))
+    if recommendation and applicant:
+        body.add(Paragraph(f"抄送：{applicant}"))
     body.add(Paragraph("本文书由平台生成，其 SM3/SHA-256 摘要已载入证据日志，可凭办理步骤证书核验。", style="note"))
     doc.sections = [body, Section("申请内容", [Table(["项目", "内容"], filing)])]
     return doc

@@ -224,8 +224,14 @@ def make_objection_hook(declared: Any) -> Any:
                 raise FormError({"awarded": f"预算余额仅 {format_money(left, 'zh')}，不能超过预算 {format_money(p.budget_yuan, 'zh')} / "
                                             f"only {format_money(left, 'en')} of the budget is left"})
             if award is None:  # the objector's own application, left off the list: it gets the next line
+                from zhichan.services.subsidies import outside_terms, round_terms
+
                 application = session.get(SubsidyApplication, row.application_id)
                 assert application is not None
+                # decided on only as assessed under the terms the round runs under — the allot step's rule
+                refused = outside_terms(p, application, round_terms(session, p))
+                if refused:
+                    raise FormError({"awarded": refused})
                 last = session.scalar(select(func.max(SubsidyAward.seq)).where(
                     SubsidyAward.round_case_id == row.round_case_id)) or 0
                 award = SubsidyAward(round_case_id=row.round_case_id, application_id=application.id,

@@ -34,7 +34,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -53,7 +53,7 @@ from zhichan.platform.scope import Scope, normalize_region_code, region_prefix
 from zhichan.procedures.models import CaseClock
 from zhichan.procedures.service import StepTaken
 from zhichan.services import objections
-from zhichan.services.models import SubsidyApplication, SubsidyAward
+from zhichan.services.models import SubsidyApplication, SubsidyAward, SubsidyObjection
 from zhichan.untrusted import yaml_safe_load
 from zhichan.web.i18n import stored_message, stored_text
 
@@ -91,11 +91,22 @@ class Period(BaseModel):
 
 
 class Revision(BaseModel):
-    """A programme's revision: its number, the day it took effect and what it changed."""
+    """A programme's revision: its number, the day it took effect — the day the programme declares, the bureau's
+    adoption, never the day the file was written — and what it changed."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     number: int = Field(ge=1)
     since: dt.date
     note: Text
+
+
+class EarlierRevision(BaseModel):
+    """A revision the programme was at before its current one: its number, the day it took effect (the first's may go
+    unsaid: it is the programme's beginning) and the measures it counted — by name, a withdrawn one too (they are
+    not counted again: they tell which version an application made before revisions were recorded counted)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    number: int = Field(ge=1)
+    since: dt.date | None = None
+    measures: tuple[str, ...] = Field(min_length=1)
 
 
 class Programme(BaseModel):
@@ -105,6 +116,9 @@ class Programme(BaseModel):
     #: the programme's current revision (None: the first, never revised); an application records the one it was
     #: assessed under (:func:`assessed_under`)
     revision: Revision | None = None
+    #: the revisions before the current one, oldest first (:func:`revision_in_force`): with every one declared the
+    #: version an application made before revisions were recorded was assessed under is told (:func:`assessed_under`)
+    earlier_revisions: tuple[EarlierRevision, ...] = ()
     basis: str
     region: str
     counted_on: dt.date
@@ -112,6 +126,20 @@ class Programme(BaseModel):
     budget_yuan: Decimal = Field(gt=0, decimal_places=2)
     cap_per_applicant_yuan: Decimal = Field(gt=0, decimal_places=2)
     criteria: tuple[Criterion, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _history_in_order(self) -> Programme:
+        """Earlier revisions numbered below the current one, each taking effect after the one before it and before
+        the current one."""
+        current = self.revision.number if self.revision is not None else 1
+        days = [r.since for r in self.earlier_revisions] + [self.revision.since if self.revision is not None else None]
+        numbers = [r.number for r in self.earlier_revisions] + [current]
+        if numbers != sorted(set(numbers)):
+            raise ValueError(f"revisions must be numbered in increasing order below the current one: {numbers}")
+        known = [d for d in days if d is not None]
+        if known != sorted(set(known)) or any(d is None for d in days[1:]):
+            raise ValueError("each revision after the first takes effect on its own day, after the one before it")
+        return self
 
 
 @cache
@@ -307,8 +335,14 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
 
 
 def _assess(session: Session, snapshot: Snapshot, p: Programme, row: SubsidyApplication, org: Organization,
-            now: dt.datetime) -> None:
-    """Assess ``row`` under ``p``'s current revision: its counts, eligibility, amount and reasons."""
+            now: dt.datetime, *, field: str = "programme") -> None:
+    """Assess ``row`` under ``p``'s current revision: its counts, eligibility, amount and reasons. Only once that
+    revision is in force: before its day the terms it declares were not the programme's, and an assessment made then
+    under them would name a version it was not made under (FormError beside ``field``)."""
+    if p.revision is not None and china_date(now) < p.revision.since:
+        raise FormError({field: f"本项目现行第 {p.revision.number} 版自 {p.revision.since} 起施行，此前不能按其评定 / "
+                                f"revision {p.revision.number} of the programme is in force from {p.revision.since}: "
+                                "nothing is assessed under it before"})
     listing = active_listing(session, on=china_date(now), name=org.name)
     result = eligibility(p, counts=measures(snapshot, p, org.name), region_code=org.region_code,
                          listing_reason={lang: listing.reason_in(lang) for lang in ("zh", "en")} if listing else None)
@@ -322,39 +356,108 @@ def revision_number(p: Programme) -> int:
     return p.revision.number if p.revision is not None else 1
 
 
+def revision_in_force(p: Programme, day: dt.date) -> int | None:
+    """The number of ``p``'s revision in force on ``day``, told from the revisions it declares; None where its history
+    is incomplete (a revision between the first and the current one not declared) or ``day`` is before the first."""
+    if p.revision is None:
+        return 1
+    if day >= p.revision.since:
+        return p.revision.number
+    numbers = [r.number for r in p.earlier_revisions]
+    if numbers != list(range(1, p.revision.number)):
+        return None  # a revision missing: nothing is told by the date
+    for r in reversed(p.earlier_revisions):
+        if r.since is None or day >= r.since:
+            return r.number
+    return None
+
+
+def revision_measures(p: Programme, number: int) -> frozenset[str] | None:
+    """The measures revision ``number`` of ``p`` counted (the current one's criteria; an earlier one's as declared)."""
+    if number == revision_number(p):
+        return frozenset(c.measure for c in p.criteria)
+    return next((frozenset(r.measures) for r in p.earlier_revisions if r.number == number), None)
+
+
 @dataclass(frozen=True)
 class AssessedUnder:
     """The programme version an application was assessed under: its revision (None where the application predates
-    recorded revisions), whether that is not the current one (``earlier``), and whether the application is still
-    open — the programme's round not allotted yet — so that it must be assessed anew before the round allots it
-    (``stale``). Once the round is allotted every application is decided, listed or not: one left off answers by an
-    objection (line 0), on the result as assessed."""
+    recorded revisions and the programme's history does not tell it), whether that was told from the history rather
+    than recorded (``inferred``), whether it is not the current one (``earlier``), and whether the application is
+    still to be decided — the programme's round not allotted yet, or its objection to being left off (line 0)
+    pending — so that it must be assessed anew before it is (``stale``, :func:`stale_applications`)."""
     revision: int | None
     current: int
     earlier: bool
     stale: bool
+    inferred: bool = False
 
 
-def assessed_under(p: Programme, row: SubsidyApplication, *, allotted: bool) -> AssessedUnder:
-    # ``allotted``: the programme's round is allotted
-    """Which version of ``p`` ``row`` was assessed under. One made before revisions were recorded is told by what it
-    counted: an earlier version where its measures are not the ones the programme counts now (the example programme
-    counted granted inventions and PCT filings until the 2021 notice's measures were withdrawn)."""
+def assessed_under(p: Programme, row: SubsidyApplication, *, stale: bool = False) -> AssessedUnder:
+    """Which version of ``p`` ``row`` was assessed under. One made before revisions were recorded is told by the
+    revision in force on its day (:func:`revision_in_force`) where the programme declares its whole history and that
+    revision counted the measures the application did; otherwise it stays unrecorded, and counts as an earlier
+    version where its measures are not the ones the programme counts now (the example counted granted inventions and
+    PCT filings until the 2021 notice's measures were withdrawn). ``stale``: it is among :func:`stale_applications`."""
     current = revision_number(p)
     if row.programme_revision is not None:
-        earlier = row.programme_revision != current
-    else:
-        earlier = set(json.loads(row.measures)) != {c.measure for c in p.criteria}
-    return AssessedUnder(row.programme_revision, current, earlier, earlier and not allotted)
+        return AssessedUnder(row.programme_revision, current, row.programme_revision != current, stale)
+    counted = frozenset(json.loads(row.measures))
+    told = revision_in_force(p, china_date(row.applied_at))
+    if told is not None and revision_measures(p, told) == counted:
+        return AssessedUnder(told, current, told != current, stale, inferred=True)
+    return AssessedUnder(None, current, counted != revision_measures(p, current), stale)
+
+
+def _terms(p: Programme, row: SubsidyApplication) -> int | frozenset[str]:
+    """The terms ``row`` was assessed under: its revision where recorded or told, else the measures it counted."""
+    under = assessed_under(p, row)
+    return under.revision if under.revision is not None else frozenset(json.loads(row.measures))
+
+
+def round_terms(session: Session, p: Programme) -> int | frozenset[str]:
+    """The terms ``p``'s allotted round runs under — those of the applications it allotted (the allot step takes none
+    assessed under an earlier version, so they are alike): the current revision before a round is allotted, and for a
+    round that allotted nobody. A line added by an upheld objection (line 0) is not the allotment's."""
+    added = select(SubsidyObjection.application_id).where(SubsidyObjection.programme == p.code,
+                                                          SubsidyObjection.application_id.is_not(None))
+    first = session.scalar(select(SubsidyApplication).join(SubsidyAward, SubsidyAward.application_id == SubsidyApplication.id)
+                           .where(SubsidyAward.programme == p.code, SubsidyApplication.id.not_in(added))
+                           .order_by(SubsidyAward.seq).limit(1))
+    return _terms(p, first) if first is not None else revision_number(p)
+
+
+def outside_terms(p: Programme, row: SubsidyApplication, terms: int | frozenset[str]) -> str | None:
+    """Why ``row`` cannot be decided in a round run under ``terms`` (None: it can) — the one rule of the allot step
+    and of upholding an objection to being left off: an application is decided on only as assessed under the terms
+    the round runs under, assessed anew under them first where they are the current revision."""
+    if _terms(p, row) == terms:
+        return None
+    current = revision_number(p)
+    if terms == current:
+        return (f"该申请按本项目此前版本评定，须先按现行第 {current} 版重新评定 / the application was assessed under an "
+                f"earlier version of the programme: assess it anew under revision {current} first")
+    name_zh = f"第 {terms} 版" if isinstance(terms, int) else "未记录的版本"
+    name_en = f"revision {terms}" if isinstance(terms, int) else "an unrecorded version"
+    return (f"本轮按本项目{name_zh}评审，该申请按其他版本评定，平台不能按{name_zh}重新评定 / the round runs under "
+            f"{name_en} of the programme, the application was assessed under another, and nothing is assessed under "
+            f"{name_en} any more")
 
 
 def stale_applications(session: Session, p: Programme) -> list[SubsidyApplication]:
-    """The programme's open applications (its round not allotted yet) assessed under an earlier version of it."""
-    if session.scalar(select(SubsidyAward.id).where(SubsidyAward.programme == p.code).limit(1)) is not None:
-        return []
-    rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == p.code)
-                           .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
-    return [r for r in rows if assessed_under(p, r, allotted=False).stale]
+    """The programme's applications still to be decided that are assessed under another version than the round's and
+    can be assessed anew under it (:func:`outside_terms`): before the round is allotted every application against the
+    current revision; once it is, those whose objection to being left off (line 0) is pending, where the round runs
+    under the current revision. Every other application keeps its result: the round decided on it."""
+    allotted = session.scalar(select(SubsidyAward.id).where(SubsidyAward.programme == p.code).limit(1)) is not None
+    query = select(SubsidyApplication).where(SubsidyApplication.programme == p.code)
+    if allotted:
+        if round_terms(session, p) != revision_number(p):
+            return []
+        query = query.where(SubsidyApplication.id.in_(select(SubsidyObjection.application_id).where(
+            SubsidyObjection.programme == p.code, SubsidyObjection.status == "pending")))
+    rows = session.scalars(query.order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
+    return [r for r in rows if outside_terms(p, r, revision_number(p)) is not None]
 
 
 def reassess(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, *, now: dt.datetime | None = None,
@@ -362,7 +465,9 @@ def reassess(session: Session, scope: Scope, snapshot: Snapshot | None, code: st
     """The officers who decide the programme's round assess its open applications made under an earlier version of it
     anew, under the current one; each replaced assessment (revision, counts, amount, reasons, eligibility) is kept
     in the application's history, never rewritten, and the re-assessment is audited. Once the round is allotted every
-    application keeps its assessment: the round decided on it. The number re-assessed."""
+    application keeps its assessment — the round decided on it — but one whose objection to being left off (line 0) is
+    pending, in a round run under the current revision (:func:`stale_applications`). Not before the current revision's
+    day (FormError beside ``reassess``). The number re-assessed."""
     p = (declared or programmes()).get(code) or programme(code)
     scope.require_roles(*objections.DECIDING_ROLES)
     if not objections.decides(scope, p.region):
@@ -379,7 +484,7 @@ def reassess(session: Session, scope: Scope, snapshot: Snapshot | None, code: st
                         "requested_yuan": str(row.requested_yuan), "measures": json.loads(row.measures),
                         "reasons": json.loads(row.reasons), "replaced_at": now.isoformat(), "by": scope.username})
         row.previous_assessments = json.dumps(history, ensure_ascii=False)
-        _assess(session, snapshot, p, row, org, now)
+        _assess(session, snapshot, p, row, org, now, field="reassess")
         audit.record(session, scope, "services.subsidy_reassess", f"{code}/{row.id}", ip=ip,
                      detail={"revision": row.programme_revision, "before": history[-1]["requested_yuan"],
                              "after": str(row.requested_yuan)})
@@ -503,20 +608,21 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                   "case_state": case.state, "case_id": case.id, "objections": objected.get(a.id, [])}
                  for a, app, case in awards if case.state in ("published", "concluded")]
     applications: list[dict[str, Any]] = []
-    allotted = bool(awards)  # the round allotted: every application decided
     stale = 0
     if scope.is_authenticated:
+        to_reassess = {r.id for r in stale_applications(session, p)}
         rows = session.scalars(select(SubsidyApplication).where(SubsidyApplication.programme == code)
                                .order_by(SubsidyApplication.applied_at, SubsidyApplication.id)).all()
         names_en |= english_names(session, [RowName(r.applicant) for r in rows])
         for r in rows:
             own = scope.role == Role.ENTERPRISE_USER and r.org_id == scope.org_id
             if (officer and scope.covers_org_path(r.org_path)) or own:
-                under = assessed_under(p, r, allotted=allotted)
+                under = assessed_under(p, r, stale=r.id in to_reassess)
                 stale += under.stale
                 applications.append({"applicant": r.applicant, "applicant_en": names_en.get(RowName(r.applicant)), "eligible": r.eligible, "requested": r.requested_yuan,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
-                                     "applied_at": r.applied_at, "revision": under.revision, "earlier": under.earlier,
+                                     "applied_at": r.applied_at, "revision": under.revision, "inferred": under.inferred,
+                                     "earlier": under.earlier,
                                      "stale": under.stale,
                                      "previous": [{"revision": h["revision"], "eligible": h["eligible"],
                                                    "requested": Decimal(h["requested_yuan"]),
