@@ -133,6 +133,7 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     awaiting its confirmation, demo_university an office with its inventory, gradings to approve and a listing; the
     exchange demo makes the 12 enterprises it asks for (3 at 20,000), and no enterprise is made twice (the finance
     demo keyed it by its raw name, the exchange demo by the normalized one)."""
+    import datetime as dt
     import re
 
     from sqlalchemy import func, select
@@ -144,8 +145,8 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from zhichan.errors import NotFoundError
     from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence
     from zhichan.finance.models import Pledge, PledgedRight
+    from zhichan.indicators.service import data_as_of
     from zhichan.legaltime import china_today
-    from zhichan.legaltime.periods import add_months
     from zhichan.platform.accounts import verify_password
     from zhichan.platform.db import make_engine, session_scope
     from zhichan.platform.models import Organization, OrgKind, User
@@ -200,12 +201,13 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         bank, todo = persona("demo_bank")
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "registered", model=Pledge) >= 1
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "applied", model=Pledge) == 1 and todo >= 1
-        # the registrations spread over the two years up to today, some this year (all on the corpus's last day made
+        # the registrations spread from January of the year before the corpus's last one up to today, some this year (all on the corpus's last day made
         # the year's pledge financing the whole of it: 同比 +20,000 %; up to that day only, this year's register read
         # 0 — a refused right is filed again on it); the applications in progress filed today, their clocks running
         # now (a cure period that had ended a year before read overdue)
+        data_end = data_as_of(CorpusStore(settings.corpus_dir).current())
         registered = s.scalars(select(Pledge.registered_on).where(Pledge.status == "registered")).all()
-        assert registered and all(d is not None and add_months(china_today(), -24) < d <= china_today()
+        assert registered and all(d is not None and dt.date(data_end.year - 1, 1, 1) <= d <= china_today()
                                   for d in registered)
         assert sum(d is not None and d.year == china_today().year for d in registered) >= 1
         open_cases = s.scalars(select(Case.next_due).join(Pledge, Pledge.case_id == Case.id).where(

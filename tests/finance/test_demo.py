@@ -194,6 +194,14 @@ def test_the_demos_registrations_spread_over_the_two_years_up_to_their_end() -> 
     assert _registration_moment(None, data_end) == dt.datetime(2025, 12, 31, 2)
     # a data end early in a month: no day after it
     assert max(_registration_moment(rng, dt.date(2025, 3, 3)).date() for _ in range(400)) <= dt.date(2025, 3, 3)
+    # spread from January of the year before the corpus's last one up to today: two years for each kind of figure
+    from zhichan.finance.demo import registration_months
+
+    assert registration_months(dt.date(2025, 12, 31), dt.date(2026, 12, 8)) == 36
+    assert registration_months(dt.date(2026, 11, 30), dt.date(2026, 12, 8)) == 24
+    days = [_registration_moment(rng, dt.date(2026, 12, 8), months=36).date() for _ in range(600)]
+    assert min(days) >= dt.date(2024, 1, 1) and max(days) <= dt.date(2026, 12, 8)
+    assert {d.year for d in days} == {2024, 2025, 2026}
     # the first registration of the demo: within the year of the end, up to it
     days = [_registration_moment(rng, dt.date(2026, 3, 3), this_year=True).date() for _ in range(200)]
     assert all(dt.date(2026, 1, 1) <= d <= dt.date(2026, 3, 3) for d in days) and len({d.month for d in days}) == 3

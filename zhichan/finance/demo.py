@@ -116,9 +116,11 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     service.add_hook(PROCEDURE, rules)
     rng = random.Random(seed)
     days = random.Random(seed + 1)  # the registrations' days: their own draws, the others' stay as they were
-    # a registration is dated within the two years up to today (10:00 in China), the first one this year: the
-    # register's figures are the platform's, at today by default, and a bureau reads this year's first — dated up to
-    # the corpus's last day only, they read 0 for the year a leader opened the finance figures in. The registered
+    # a registration is dated between January of the year before the corpus's last one and today (10:00 in China;
+    # registration_months), the first one this year: the register's figures are the platform's, at today by default,
+    # and a bureau reads this year's first — dated up to the corpus's last day only, they read 0 for the year a leader
+    # opened the finance figures in; the corpus's pledge figures (its events, into which the registrations are
+    # written) keep two years of them at its data end, or their 同比 read +1,500 %. The registered
     # pledges the export writes into the corpus events leave its data end (every corpus page's default as-of) where it
     # is (indicators.service.data_as_of counts imported records only). All on one day made the year's pledge financing
     # the whole of it (同比 +20,000 %). A right the checks refuse on the day drawn (a day after the corpus's last one
@@ -126,6 +128,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     # so their clocks run now (a cure period that ended a year ago read overdue).
     today = china_today()
     data_end = min(data_as_of(snapshot), today)
+    months = registration_months(data_end, today)
     now = utcnow()
     made = 0
     this_year = False  # a registration dated this year yet (the first ones are drawn in it until one is)
@@ -155,7 +158,7 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         in_progress_now = bool(stages) and stages[0] != "registered"
         # a right the checks refuse on the day drawn (granted or held since, or its annuity due after the corpus ends)
         # is filed again on the corpus's last day
-        tries = [now] if in_progress_now else [_registration_moment(days, today, this_year=not this_year),
+        tries = [now] if in_progress_now else [_registration_moment(days, today, months=months, this_year=not this_year),
                                                _registration_moment(None, data_end)]
         case = None
         for when in tries:
@@ -202,12 +205,20 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
 
 
-def _registration_moment(days: random.Random | None, end: dt.date, *, this_year: bool = False) -> dt.datetime:
-    """10:00 in China on a day within the 24 months up to ``end`` (``this_year``: within ``end``'s year up to it;
-    ``days`` None: on ``end`` itself)."""
+def registration_months(data_end: dt.date, today: dt.date) -> int:
+    """The months the demo's registrations are spread over, up to ``today``'s: from January of the year before the
+    corpus's last one — the corpus's pledge figures (its data end's year and its 同比) and the register's (this year's
+    and its 同比) each have two years of them; 24 where the corpus ends this year."""
+    return (today.year - data_end.year + 1) * 12 + today.month
+
+
+def _registration_moment(days: random.Random | None, end: dt.date, *, months: int = 24,
+                         this_year: bool = False) -> dt.datetime:
+    """10:00 in China on a day within the ``months`` months up to ``end`` (``this_year``: within ``end``'s year up to
+    it; ``days`` None: on ``end`` itself)."""
     day = end
     if days is not None:
-        month = add_months(end, -days.randrange(end.month if this_year else 24))
+        month = add_months(end, -days.randrange(end.month if this_year else months))
         day = min(month.replace(day=days.randint(1, 28)), end)
     return dt.datetime(day.year, day.month, day.day, 2)
 
