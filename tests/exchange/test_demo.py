@@ -127,6 +127,12 @@ def _walk_the_sold_auctions_deal(engine: object, procedures: ProcedureService) -
         assert listing is not None and seller is not None and seller.org_id == listing.org_id
         case_id = sold.deal_case_id
         assert case_id is not None
+        # the sold auction closed and its deal opened before now: the deal's first step lay 6 minutes ahead, and the
+        # steps its parties took stood before it on the case's timeline
+        from zhichan.evidence.service import utcnow
+
+        opened = s.scalar(select(Step.at).where(Step.case_id == case_id, Step.seq == 1))
+        assert opened is not None and sold.closes_at is not None and opened <= utcnow() and sold.closes_at <= utcnow()
 
     def step(username: str, event: str, fields: dict[str, object], uploads: tuple[Upload, ...] = ()) -> dict[str, object]:
         with session_scope(engine) as s:  # type: ignore[arg-type]
