@@ -120,6 +120,7 @@ def _loans_filed_where_their_funds_are(engine: object) -> None:
             prefix = funds[loan.fund_code].jurisdiction.rstrip("0")
             assert org is not None and org.region_code.startswith(prefix) and loan.org_path == org.path, loan.fund_code
             assert bank is not None and bank.region_code.startswith(prefix) and bank.name_en, loan.bank
+            assert " City " not in bank.name_en, bank.name_en  # 中山示范银行 read "Zhongshan City Demo Bank"
         chengdu = s.scalar(select(User).where(User.username == "demo_finance_officer"))
         scope = scope_for_user(s, chengdu)
         assert views.visible_funds(s, scope, funds) == {}

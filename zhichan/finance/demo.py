@@ -266,10 +266,12 @@ def _fund_bank(session: Session, bureau: Organization) -> Organization:
     area's bureau, made once): a fund's loans are lent where the fund is, not by the demo city's banks."""
     from zhichan.reference import region_name
 
+    # named after its city as the Chinese name is: without 市, and in English without the "City" the reference gives a
+    # city without counties (中山示范银行 read "Zhongshan City Demo Bank")
     name = f"{region_name(bureau.region_code, 'zh').removesuffix('市')}示范银行"
     found = session.scalar(select(Organization).where(Organization.name == name, Organization.kind == OrgKind.BANK))
     return found or create_org(session, name, OrgKind.BANK, bureau.region_code, bureau,
-                               name_en=f"{region_name(bureau.region_code, 'en')} Demo Bank")
+                               name_en=f"{region_name(bureau.region_code, 'en').removesuffix(' City')} Demo Bank")
 
 
 def refile_demo_loans(session: Session, funds: dict[str, fund_rules.FundRules]) -> int:
