@@ -60,10 +60,10 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
         create_user(s, username="demo_bank_1", password="Bank-demo-pw-1", role=Role.BANK_USER, org=bank)
     made = ensure_demo_personas(engine, "Demo-admin-pw-7")
     by_name = {row[0]: row for row in made}
-    # no exchange demo here: the enterprise, buyer and university personas have no organization to join and are left out
-    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer", "demo_university"}
+    # no exchange demo here: the enterprise, buyer, seller and university personas have no organization to join and are left out
+    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer", "demo_seller", "demo_university"}
     # the demo's bureaus are named in both languages; a page shows the half of its own
-    assert by_name["demo_district"][2] == "武侯区知识产权局 / Wuhou District Intellectual Property Office"
+    assert by_name["demo_district"][2] == "武侯区知识产权局 / Wuhou District Intellectual Property Administration"
     assert by_name["demo_bank"][2] == "（合成）演示银行"
     with session_scope(engine) as s:
         roles = {u.username: (u.role, s.get(Organization, u.org_id).region_code)  # type: ignore[union-attr]
@@ -110,8 +110,8 @@ def test_an_older_demo_folders_organizations_get_their_english_names(engine) -> 
         assert name_demo_organizations(s, synthetic=True) == {"bureaus": 11, "banks": 1, "enterprises": 2}
     with session_scope(engine) as s:
         names = {o.name: o.name_en for o in s.scalars(select(Organization))}
-    assert names["武侯区知识产权局"] == "Wuhou District Intellectual Property Office"
-    assert names["国家知识产权局（演示）"] == "CNIPA (demo)" and names[BANKS[0]] == "Rongcheng Sci-Tech Bank"
+    assert names["武侯区知识产权局"] == "Wuhou District Intellectual Property Administration"
+    assert names["国家知识产权局（演示）"] == "China National Intellectual Property Administration (demo)" and names[BANKS[0]] == "Rongcheng Sci-Tech Bank"
     assert names["成都瑞博理工大学"] == "Chengdu Ruibo Science and Technology University"
     assert names["成都威海生物医药集团有限公司"] == "Chengdu Weihai Biomedicine Group Co., Ltd."
     # kept: a name entered by hand, a bureau renamed, a real university's plain form and a name the generator does
@@ -133,6 +133,7 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     awaiting its confirmation, demo_university an office with its inventory, gradings to approve and a listing; the
     exchange demo makes the 12 enterprises it asks for (3 at 20,000), and no enterprise is made twice (the finance
     demo keyed it by its raw name, the exchange demo by the normalized one)."""
+    import datetime as dt
     import re
 
     from sqlalchemy import func, select
@@ -146,7 +147,6 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from zhichan.finance.models import Pledge, PledgedRight
     from zhichan.indicators.service import data_as_of
     from zhichan.legaltime import china_today
-    from zhichan.legaltime.periods import add_months
     from zhichan.platform.accounts import verify_password
     from zhichan.platform.db import make_engine, session_scope
     from zhichan.platform.models import Organization, OrgKind, User
@@ -187,6 +187,10 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
 
         buyer, _ = persona("demo_buyer")
         assert count(Case.counterparty_org_id == buyer.id, Case.procedure == "exchange.deal") == 1
+        # the deal's seller signs in too (the deal awaited a contract nobody could sign): the deal is on its to-do list
+        seller, todo = persona("demo_seller")
+        assert count(Case.counterparty_org_id == buyer.id, Case.procedure == "exchange.deal",
+                     Case.party_key == seller.party_key) == 1 and todo >= 1
         # nothing the demo makes stands stuck on another of its records: no auctioned patent under a published open
         # licence (its deal's transfer would wait for the licence's withdrawal), no open licence on a pledged patent
         licensed = select(OpenLicence.application_number).where(OpenLicence.state == "published")
@@ -197,12 +201,15 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         bank, todo = persona("demo_bank")
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "registered", model=Pledge) >= 1
         assert count(Pledge.pledgee_org_id == bank.id, Pledge.status == "applied", model=Pledge) == 1 and todo >= 1
-        # the registrations spread over the two years up to the data end (all on its last day made the year's
-        # pledge financing the whole of it: 同比 +20,000 %); the applications in progress filed today, their clocks
-        # running now (a cure period that had ended a year before read overdue)
+        # the registrations spread from January of the year before the corpus's last one up to today, some this year (all on the corpus's last day made
+        # the year's pledge financing the whole of it: 同比 +20,000 %; up to that day only, this year's register read
+        # 0 — a refused right is filed again on it); the applications in progress filed today, their clocks running
+        # now (a cure period that had ended a year before read overdue)
         data_end = data_as_of(CorpusStore(settings.corpus_dir).current())
         registered = s.scalars(select(Pledge.registered_on).where(Pledge.status == "registered")).all()
-        assert registered and all(d is not None and add_months(data_end, -24) < d <= data_end for d in registered)
+        assert registered and all(d is not None and dt.date(data_end.year - 1, 1, 1) <= d <= china_today()
+                                  for d in registered)
+        assert sum(d is not None and d.year == china_today().year for d in registered) >= 1
         open_cases = s.scalars(select(Case.next_due).join(Pledge, Pledge.case_id == Case.id).where(
             Pledge.status != "registered")).all()
         assert len(open_cases) == 2 and all(due >= china_today() for due in open_cases), open_cases

@@ -236,6 +236,8 @@ def update_demo_names(snapshot: Snapshot) -> dict[str, int]:
 
 #: the organization of the winning bidder of the demo's sold auction (the buyer of its deal)
 DEAL_BUYER = "deal_buyer"
+#: the organization that sold it (the seller of that deal, who signs the contract the buyer confirms)
+DEAL_SELLER = "deal_seller"
 #: the demo's sign-in for each kind of user: (user name, role, where — a bureau's region code, the demo
 #: account whose organization it joins, or DEAL_BUYER —, what to look at)
 PERSONAS = (
@@ -249,6 +251,8 @@ PERSONAS = (
     ("demo_enterprise", "enterprise_user", "exchange_demo_00", "企业：挂牌、竞价、需求、开放许可、数据知识产权登记 / enterprise: listings, auctions, needs, open licences, a data-IP registration"),
     ("demo_bank", "bank_user", "demo_bank_1", "银行：质押登记、白名单 / bank: pledge registrations, whitelists"),
     ("demo_buyer", "enterprise_user", DEAL_BUYER, "竞得企业：确认成交合同 / winning bidder: confirms the sold auction's contract"),
+    ("demo_seller", "enterprise_user", DEAL_SELLER, "成交竞价的卖方：签订合同、登记付款 / seller of the sold auction: signs the "
+     "contract, records payments"),
     ("demo_university", "enterprise_user", "dormant_demo_00_office",
      "高校成果转化办公室：存量专利盘点、审批、挂牌 / university tech-transfer office: dormant-patent inventory, approvals, listing"),
 )
@@ -265,6 +269,8 @@ def _persona_org(s: Any, where: str) -> Any:
             Organization.region_code == where, Organization.kind.in_((OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY))))
     if where == DEAL_BUYER:
         return _deal_buyer(s)
+    if where == DEAL_SELLER:
+        return _deal_seller(s)
     member = s.scalar(select(User).where(User.username == where))
     return s.get(Organization, member.org_id) if member is not None and member.org_id else None
 
@@ -374,6 +380,11 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
         elif username == "demo_buyer":
             if not count(select(Case.id).where(Case.counterparty_org_id == org.id, Case.procedure == "exchange.deal")):
                 missing.append(("没有成交的交易", "no deal"))
+        elif username == "demo_seller":
+            # the deal the sold auction opened awaits its contract: the seller signs it (then the buyer confirms and the
+            # city's officer records it) — nobody could sign it when the seller had no sign-in
+            if not offers(scope, "exchange.deal", "sign", todo_of(scope)):
+                missing.append(("待办中没有待签订合同的交易", "no deal awaiting its contract on its to-do list"))
         elif username == "demo_bank":
             if not count(select(Pledge.id).where(Pledge.pledgee_org_id == org.id, Pledge.status == "registered")):
                 missing.append(("没有已登记的质押", "no registered pledge"))
@@ -424,6 +435,18 @@ def _deal_buyer(s: Any) -> Any:
                       .where(Auction.outcome == "sold", Auction.deal_case_id.is_not(None)).order_by(Auction.id).limit(1))
     user = s.get(User, bidder) if bidder is not None else None
     return s.get(Organization, user.org_id) if user is not None else None
+
+
+def _deal_seller(s: Any) -> Any:
+    """The organization that sold the demo's first sold auction that opened a deal (its listing's), or None."""
+    from sqlalchemy import select
+
+    from zhichan.exchange.models import Auction, Listing
+    from zhichan.platform.models import Organization
+
+    org_id = s.scalar(select(Listing.org_id).join(Auction, Auction.listing_id == Listing.id)
+                      .where(Auction.outcome == "sold", Auction.deal_case_id.is_not(None)).order_by(Auction.id).limit(1))
+    return s.get(Organization, org_id) if org_id is not None else None
 
 
 def print_personas(personas: list[tuple[str, str, str, str]]) -> None:

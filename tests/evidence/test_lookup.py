@@ -224,7 +224,7 @@ def test_a_decision_letter_is_found_by_its_bytes_alone(web: WebEnv) -> None:
         assert refused.status_code == 422 and 'id="verify-digest-error"' in refused.text  # beside the field
         english = anonymous.post("/evidence/verify?lang=en", data={"csrf_token": token},
                                  files={"file": ("x.pdf", letter)}).text
-        assert "Patent information search and analysis" in english and "Wuhou District Intellectual Property Office" \
+        assert "Patent information search and analysis" in english and "Wuhou District Intellectual Property Administration" \
             in english and ">Decision<" in english and "Grant" in english and "Beijing time" in english
 
     with web.client() as client:  # another enterprise learns what the public does; the case's officer, the case

@@ -102,7 +102,51 @@ def test_demo_data_goes_through_the_rules_and_is_synthetic(tmp_path: Path,
         assert in_language(first.display_name, "en").endswith(" (synthetic)") and "合成" not in in_language(
             first.display_name, "en") and in_language(first.display_name, "zh").endswith("（合成）")
         assert in_language(office.display_name, "en") == f"{uni.name_en} tech-transfer office (synthetic)"
+    _walk_the_sold_auctions_deal(engine, procedures)
     again = seed(engine, snapshot, procedures, count=6)  # idempotent: the same enterprises are not made twice
     assert again["enterprises"] == 0 and again["universities"] == 0 and again["auctions_running"] == 0
     assert again["licences_taken"] == 0
     engine.dispose()
+
+
+def _walk_the_sold_auctions_deal(engine: object, procedures: ProcedureService) -> None:
+    """The demo's deal walked to its certificate by the demo's sign-ins: the seller (demo_seller, of the sold auction's
+    listing — it had no sign-in, so the deal awaited a contract nobody could sign) signs the contract, the buyer
+    (demo_buyer) confirms it, the city's officer (demo_officer) records the transfer, and the step's certificate
+    verifies."""
+    from zhichan.legaltime import china_today
+    from zhichan.platform.models import User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.models import Step
+    from zhichan.procedures.service import Upload
+
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        sold = s.scalars(select(Auction).where(Auction.state == "closed")).one()
+        listing = s.get(Listing, sold.listing_id)
+        seller = s.scalar(select(User).where(User.username == "demo_seller"))
+        assert listing is not None and seller is not None and seller.org_id == listing.org_id
+        case_id = sold.deal_case_id
+        assert case_id is not None
+        # the sold auction closed and its deal opened before now: the deal's first step lay 6 minutes ahead, and the
+        # steps its parties took stood before it on the case's timeline
+        from zhichan.evidence.service import utcnow
+
+        opened = s.scalar(select(Step.at).where(Step.case_id == case_id, Step.seq == 1))
+        assert opened is not None and sold.closes_at is not None and opened <= utcnow() and sold.closes_at <= utcnow()
+
+    def step(username: str, event: str, fields: dict[str, object], uploads: tuple[Upload, ...] = ()) -> dict[str, object]:
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            scope = scope_for_user(s, s.scalar(select(User).where(User.username == username)))  # type: ignore[arg-type]
+            version = s.get(Case, case_id).version  # type: ignore[union-attr]
+            assert event in [a.event for a in procedures.case(s, scope, case_id)["actions"]], (username, event)
+            return procedures.act(s, scope, case_id, event, version=version, fields=fields, uploads=uploads)
+
+    today = china_today().isoformat()
+    step("demo_seller", "sign", {"contract_on": today, "contract_price": "240000"},
+         (Upload("doc0", "contract.pdf", b"%PDF-1.4 synthetic contract"),))
+    step("demo_buyer", "confirm_contract", {"contract_price": "240000"})
+    step("demo_officer", "record", {"record_number": "ZL-DEMO-0001", "recorded_on": today, "pledgee_consent": "否"})
+    with session_scope(engine) as s:  # type: ignore[arg-type]
+        assert s.get(Case, case_id).state == "recorded"  # type: ignore[union-attr]
+        index = s.scalar(select(Step.evidence_index).where(Step.case_id == case_id, Step.event == "record"))
+    assert index is not None and procedures.evidence.certificate(index)

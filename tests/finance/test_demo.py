@@ -89,7 +89,18 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
         finally:
             con.close()
         assert rows and all(synthetic for synthetic, _ in rows)
-        # registered on the corpus's last day: the demo's data end (every page's default as-of) stays put
+        # the register's figures are at today (the platform's data end): a registration this year, none after today,
+        # and the whitelist built today, as an officer builds one — a leader read 0 for the year in every one of them;
+        # the pledges exported into the corpus events leave its data end (every corpus page's default as-of) put
+        from zhichan.finance.models import Whitelist
+        from zhichan.legaltime import china_today
+
+        today = china_today()
+        with session_scope(engine) as s:  # type: ignore[arg-type]
+            registered = s.scalars(select(Pledge.registered_on).where(Pledge.status == "registered")).all()
+            assert registered and all(d is not None and d <= today for d in registered), registered
+            assert any(d is not None and d.year == today.year for d in registered), registered
+            assert s.scalars(select(Whitelist.as_of)).all() == [today]
         assert data_as_of(store.current()) == data_end
         assert seed_finance_demo(engine, service, store)["registrations"] == 0  # type: ignore[arg-type]
     finally:
@@ -109,6 +120,7 @@ def _loans_filed_where_their_funds_are(engine: object) -> None:
             prefix = funds[loan.fund_code].jurisdiction.rstrip("0")
             assert org is not None and org.region_code.startswith(prefix) and loan.org_path == org.path, loan.fund_code
             assert bank is not None and bank.region_code.startswith(prefix) and bank.name_en, loan.bank
+            assert " City " not in bank.name_en, bank.name_en  # 中山示范银行 read "Zhongshan City Demo Bank"
         chengdu = s.scalar(select(User).where(User.username == "demo_finance_officer"))
         scope = scope_for_user(s, chengdu)
         assert views.visible_funds(s, scope, funds) == {}
@@ -155,13 +167,13 @@ def test_an_older_demos_loans_move_to_their_funds_bureaus(engine: object) -> Non
         moved = s.scalars(select(Loan)).one()
         bureau = s.get(Organization, moved.org_id)
         assert bureau is not None and (bureau.region_code, bureau.kind, bureau.name_en) == (
-            "500000", OrgKind.PROVINCE, "Chongqing Intellectual Property Office")
+            "500000", OrgKind.PROVINCE, "Chongqing Intellectual Property Administration")
         assert moved.org_path == bureau.path and moved.bank == "重庆示范银行" and moved.principal == 7280000
         assert s.scalars(select(Claim)).one().paid == moved.principal * 6 / 10 * 4 / 10
         assert fund_rules.figures(s, "chongqing") == before and fund_rules.verify_ledger(s, "chongqing")[0]
 
 
-def test_the_demos_registrations_spread_over_the_two_years_up_to_the_data_end() -> None:
+def test_the_demos_registrations_spread_over_the_two_years_up_to_their_end() -> None:
     """The demo registered every pledge on the corpus's last day, so the year's pledge financing was the whole of it
     and its 同比 read +20,000 % on the cockpit. A registration's day is drawn within the 24 months up to the data end
     (never after it: that would move every page's default date), at 10:00 in China; a refused one is filed again on
@@ -183,3 +195,14 @@ def test_the_demos_registrations_spread_over_the_two_years_up_to_the_data_end() 
     assert _registration_moment(None, data_end) == dt.datetime(2025, 12, 31, 2)
     # a data end early in a month: no day after it
     assert max(_registration_moment(rng, dt.date(2025, 3, 3)).date() for _ in range(400)) <= dt.date(2025, 3, 3)
+    # spread from January of the year before the corpus's last one up to today: two years for each kind of figure
+    from zhichan.finance.demo import registration_months
+
+    assert registration_months(dt.date(2025, 12, 31), dt.date(2026, 12, 8)) == 36
+    assert registration_months(dt.date(2026, 11, 30), dt.date(2026, 12, 8)) == 24
+    days = [_registration_moment(rng, dt.date(2026, 12, 8), months=36).date() for _ in range(600)]
+    assert min(days) >= dt.date(2024, 1, 1) and max(days) <= dt.date(2026, 12, 8)
+    assert {d.year for d in days} == {2024, 2025, 2026}
+    # the first registration of the demo: within the year of the end, up to it
+    days = [_registration_moment(rng, dt.date(2026, 3, 3), this_year=True).date() for _ in range(200)]
+    assert all(dt.date(2026, 1, 1) <= d <= dt.date(2026, 3, 3) for d in days) and len({d.month for d in days}) == 3

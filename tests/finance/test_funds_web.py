@@ -108,9 +108,14 @@ def test_fund_pages(env: WebEnv, artifacts_dir: Path) -> None:
             (loan_id, "1500000.00", ["-1000000.00"])]
         assert loans[0]["claim"]["arithmetic"] and loans[0]["principal"] == "4000000.00"
         assert [p["at"] for p in loans[0]["claim"]["payouts"]] == ["2026-03-31T17:00:00Z"]
-        for user in ("wuhou_officer", "ent_user"):  # outside the city's loans; not the lender
+        # outside the city's area, a bank that lent nothing under the fund, a role that sees no fund: the API answers
+        # what the page does (an empty list told an outsider the fund exists)
+        for user, status in (("ent_user", 403), ("wuhou_officer", 404)):
             login_as(client, env.engine, user)  # type: ignore[arg-type]
-            assert client.get("/api/v1/finance/funds/chengdu/loans").json()["loans"] == [], user
+            page = client.get("/finance/funds/chengdu")
+            api = client.get("/api/v1/finance/funds/chengdu/loans")
+            assert (page.status_code, api.status_code) == (status, status), user
+            assert "成都示例科技有限公司" not in api.text
         assert client.get("/api/v1/finance/funds/nosuchfund/loans").status_code == 404
         client.cookies.clear()
         assert client.get("/api/v1/finance/funds/chengdu/loans").status_code == 401
@@ -207,7 +212,8 @@ def test_a_loan_enrolled_from_above_is_filed_with_the_funds_own_bureau(settings:
             assert "成都示例科技有限公司" in client.get("/finance/funds/wuhou").text
             assert len(client.get("/api/v1/finance/funds/wuhou/loans").json()["loans"]) == 1
             login_as(client, web.engine, "jinjiang_officer")  # type: ignore[arg-type]
-            assert client.get("/api/v1/finance/funds/wuhou/loans").json()["loans"] == []
+            for path in ("/finance/funds/wuhou", "/api/v1/finance/funds/wuhou/loans"):  # a neighbour's fund: not found
+                assert client.get(path).status_code == 404, path
         with session_scope(web.engine) as s:  # type: ignore[arg-type]
             wuhou = s.scalar(select(Organization.path).where(Organization.region_code == "510107",
                                                              Organization.kind == OrgKind.COUNTY))
@@ -228,7 +234,8 @@ def test_a_lending_bank_reads_its_own_loans_under_a_fund(env: WebEnv) -> None:
         for lang, text in (("en", "None of your bank&#39;s loans is enrolled"), ("zh", "贵行尚无纳入风险补偿资金的贷款")):
             page = client.get("/finance/funds", params={"lang": lang})
             assert page.status_code == 200 and 'id="funds-empty"' in page.text and text in page.text
-        assert client.get("/finance/funds/chengdu").status_code == 404
+        for path in ("/finance/funds/chengdu", "/api/v1/finance/funds/chengdu/loans"):  # lent nothing under it yet
+            assert client.get(path).status_code == 404, path
         login_as(client, env.engine, "cd_leader")  # type: ignore[arg-type]
         token = csrf_from(client.get("/finance/funds/chengdu").text)
         assert client.post("/finance/funds/chengdu/deposit", data={"csrf_token": token, "amount": "5000000"},
@@ -254,7 +261,8 @@ def test_a_lending_bank_reads_its_own_loans_under_a_fund(env: WebEnv) -> None:
             assert "锦江另一借款企业" not in html and "另一家商业银行" not in html  # another bank's loan
             assert 'id="ledger"' not in html and 'id="deposit-form"' not in html and 'id="enrol-form"' not in html
             assert "/approve" not in html and "/claim" not in html
-        assert client.get("/finance/funds/chongqing").status_code == 404
+        for path in ("/finance/funds/chongqing", "/api/v1/finance/funds/chongqing/loans"):
+            assert client.get(path).status_code == 404, path
         token = csrf_from(client.get("/finance/funds/chengdu").text)
         for path in ("/finance/funds/chengdu/deposit", f"/finance/funds/chengdu/loans/{ours}/approve"):
             r = client.post(path, data={"csrf_token": token, "amount": "1"}, follow_redirects=False)

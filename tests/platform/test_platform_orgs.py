@@ -36,24 +36,24 @@ def test_an_organization_is_named_in_the_pages_language_with_its_name_as_fallbac
     from zhichan.platform.orgs import org_display_name
 
     with session_scope(engine) as s:
-        s.get(Organization, tree.wuhou.id).name_en = "Wuhou District Intellectual Property Office"  # type: ignore[union-attr]
+        s.get(Organization, tree.wuhou.id).name_en = "Wuhou District Intellectual Property Administration"  # type: ignore[union-attr]
         token = accounts.create_session(s, s.get(User, tree.users["wuhou_analyst"].id))  # type: ignore[arg-type]
         bank = create_org(s, "成都某银行", OrgKind.BANK, "510100", tree.chengdu, name_en="  Chengdu Some Bank ")
         assert bank.name_en == "Chengdu Some Bank"
     # the scope the per-request lookup builds (SQLite and PostgreSQL) and the one built from the rows agree
     with session_scope(engine) as s:
         looked_up = accounts.resolve_session(s.connection(), token, 3600)
-    assert looked_up is not None and looked_up.org_name_en == "Wuhou District Intellectual Property Office"
+    assert looked_up is not None and looked_up.org_name_en == "Wuhou District Intellectual Property Administration"
     assert tree.scope(engine, "wuhou_analyst").org_name_en == looked_up.org_name_en
-    assert org_display_name(looked_up.org_name, looked_up.org_name_en, "en") == "Wuhou District Intellectual Property Office"
+    assert org_display_name(looked_up.org_name, looked_up.org_name_en, "en") == "Wuhou District Intellectual Property Administration"
     assert org_display_name(looked_up.org_name, looked_up.org_name_en, "zh") == "武侯区知识产权局"
     # no English name: the name, on every page (a name the platform does not know in English is data)
     assert org_display_name("锦江区知识产权局", None, "en") == "锦江区知识产权局"
     # a name stored as "中文 / English" (organizations named before name_en): the page's half
     assert org_display_name("成都市知识产权局 / Chengdu IPO", None, "en") == "Chengdu IPO"
     assert org_display_name("成都市知识产权局 / Chengdu IPO", None, "zh") == "成都市知识产权局"
-    assert org_display_name("成都市知识产权局 / Chengdu IPO", "Chengdu Intellectual Property Office", "en") == \
-        "Chengdu Intellectual Property Office"
+    assert org_display_name("成都市知识产权局 / Chengdu IPO", "Chengdu Intellectual Property Administration", "en") == \
+        "Chengdu Intellectual Property Administration"
 
 
 def test_stored_names_read_as_their_organizations_english_names(engine: Engine, tree: Tree) -> None:
@@ -169,3 +169,36 @@ def test_a_list_read_in_batches_refuses_a_limit(engine: Engine) -> None:
 
     with session_scope(engine) as s, pytest.raises(ValueError, match="LIMIT"):
         rows_in(s, select(Organization.id).limit(5), [1, 2], Organization.id)
+
+
+def test_every_bureau_is_named_in_english_by_one_rule_and_an_earlier_demos_names_follow_it(engine: Engine) -> None:
+    """知识产权局 reads "… Intellectual Property Administration", as CNIPA and the local bureaus named after it call
+    themselves; a city without the reference's "City" ("Zhongshan City Intellectual Property Office" read as no bureau
+    names itself), a district with its kind, a city named as its province with "City". A demo folder made before
+    keeps no earlier demo name; a name someone entered stays."""
+    from zhichan.platform.models import Organization
+    from zhichan.platform.orgs import bureau_name_en, demo_bureau, name_demo_tree_in_english, seed_demo_tree
+
+    assert [bureau_name_en(code) for code in ("510000", "510100", "510107", "442000", "320583", "220000", "220200",
+                                              "110000")] == [
+        f"{place} Intellectual Property Administration" for place in (
+            "Sichuan", "Chengdu", "Wuhou District", "Zhongshan", "Kunshan", "Jilin", "Jilin City", "Beijing")]
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+        zhongshan = demo_bureau(s, "442000")  # a shipped fund's area: its bureau made where the tree had none
+        assert (zhongshan.name, zhongshan.name_en) == ("中山市知识产权局", "Zhongshan Intellectual Property Administration")
+        named = {o.region_code: o for o in s.scalars(select(Organization))}
+        assert named["100000"].name_en == "China National Intellectual Property Administration (demo)"
+        assert named["510107"].name_en == "Wuhou District Intellectual Property Administration"
+        # a folder an earlier demo made: its names; one an administrator entered
+        named["442000"].name_en = "Zhongshan City Intellectual Property Office"
+        named["510000"].name_en = "Sichuan Intellectual Property Office"
+        named["100000"].name_en = "CNIPA (demo)"
+        named["510100"].name_en = "Chengdu Municipal IP Bureau"
+    with session_scope(engine) as s:
+        assert name_demo_tree_in_english(s) == 3
+        assert name_demo_tree_in_english(s) == 0
+        names = dict(s.execute(select(Organization.region_code, Organization.name_en)).all())
+    assert (names["442000"], names["510000"], names["100000"], names["510100"]) == (
+        "Zhongshan Intellectual Property Administration", "Sichuan Intellectual Property Administration",
+        "China National Intellectual Property Administration (demo)", "Chengdu Municipal IP Bureau")

@@ -84,7 +84,7 @@ def test_public_form_answers_invalid_values_beside_the_field(env: WebEnv) -> Non
     # in English the offices' long names are radio buttons (a closed select cut them at phone width), none chosen
     form = anon.get("/protection/complaints/new", params={"lang": "en"}).text
     group = form.split('<fieldset class="choices" id="start-handling_org">', 1)[1].split("</fieldset>", 1)[0]
-    assert "<legend>Office *</legend>" in group and "Wuhou District Intellectual Property Office" in group
+    assert "<legend>Office *</legend>" in group and "Wuhou District Intellectual Property Administration" in group
     assert 'name="handling_org" value="' in group and "checked" not in group
     deadlines = re.split(r'<table class="list" id="start-deadlines"[^>]*>', form, maxsplit=1)[1].split("</table>", 1)[0]
     assert "<th>Deadline</th>" in deadlines and ">Decision on acceptance</td>" in deadlines  # under column names

@@ -75,7 +75,7 @@ def test_enter_find_and_share(page, env: WebEnv, artifacts_dir: Path) -> None:  
     page.wait_for_selector("#apply-form")
     page.goto("/talent/apply?lang=en")
     # the member's own bureau reviews, named in the page's language
-    assert "Jinjiang District Intellectual Property Office" in page.inner_text("body")
+    assert "Jinjiang District Intellectual Property Administration" in page.inner_text("body")
     page.screenshot(path=str(artifacts_dir / "talent-apply-en.png"), full_page=True)
     page.goto("/talent?lang=zh")
     page.click("#logout")

@@ -20,11 +20,11 @@ def _header(html: str) -> str:
 def test_the_header_names_the_callers_organization_in_the_pages_language(client, env):
     login_as(client, env.engine, "cd_leader")  # 成都市知识产权局, English name known
     en = _header(client.get("/talent?lang=en").text)
-    assert "Chengdu Intellectual Property Office" in en and "成都市知识产权局" not in en
+    assert "Chengdu Intellectual Property Administration" in en and "成都市知识产权局" not in en
     zh = _header(client.get("/talent?lang=zh").text)
-    assert "成都市知识产权局" in zh and "Chengdu Intellectual Property Office" not in zh
+    assert "成都市知识产权局" in zh and "Chengdu Intellectual Property Administration" not in zh
     me = client.get("/api/v1/me").json()
-    assert (me["organization"], me["organization_en"]) == ("成都市知识产权局", "Chengdu Intellectual Property Office")
+    assert (me["organization"], me["organization_en"]) == ("成都市知识产权局", "Chengdu Intellectual Property Administration")
 
 
 def test_an_organization_without_an_english_name_shows_its_name(client, env):
@@ -40,21 +40,21 @@ def test_an_administrator_records_an_organizations_english_name(client, env):
     page = client.get("/admin/orgs?lang=en")
     parent = next(o for o in client.get("/api/v1/admin/orgs").json() if o["region_code"] == "510100")
     r = client.post("/admin/orgs", data={"csrf_token": csrf_from(page.text), "name": "温江区知识产权局",
-                                         "name_en": "Wenjiang District Intellectual Property Office", "kind": "county",
+                                         "name_en": "Wenjiang District Intellectual Property Administration", "kind": "county",
                                          "region_code": "510115", "parent_id": str(parent["id"])},
                     follow_redirects=False)
     assert r.status_code == 303, r.text
     made = next(o for o in client.get("/api/v1/admin/orgs").json() if o["region_code"] == "510115")
-    assert made["name_en"] == "Wenjiang District Intellectual Property Office"
+    assert made["name_en"] == "Wenjiang District Intellectual Property Administration"
     en = _visible_text(client.get("/admin/orgs?lang=en").text.split("<main>", 1)[1])
-    assert "Wenjiang District Intellectual Property Office" in en and "温江区知识产权局" not in en
+    assert "Wenjiang District Intellectual Property Administration" in en and "温江区知识产权局" not in en
     assert "温江区知识产权局" in client.get("/admin/orgs?lang=zh").text
 
 
-BUREAUS = {"国家局": NATION_EN, "四川省知识产权局": "Sichuan Intellectual Property Office",
-           "成都市知识产权局": "Chengdu Intellectual Property Office",
-           "武侯区知识产权局": "Wuhou District Intellectual Property Office",
-           "锦江区知识产权局": "Jinjiang District Intellectual Property Office"}
+BUREAUS = {"国家局": NATION_EN, "四川省知识产权局": "Sichuan Intellectual Property Administration",
+           "成都市知识产权局": "Chengdu Intellectual Property Administration",
+           "武侯区知识产权局": "Wuhou District Intellectual Property Administration",
+           "锦江区知识产权局": "Jinjiang District Intellectual Property Administration"}
 
 
 def test_every_bureau_is_named_in_english_on_english_pages(client, env):
@@ -114,7 +114,7 @@ def test_the_new_organization_form_offers_only_the_levels_the_administrator_may_
     parent = next(o for o in client.get("/api/v1/admin/orgs").json() if o["region_code"] == "510100")
     for kind in ("nation", "province", "city"):
         for lang, words, code in (("zh", "成都市知识产权局 下不能设立该层级的机构", "city"),
-                                  ("en", "cannot sit below Chengdu Intellectual Property Office", "下不能")):
+                                  ("en", "cannot sit below Chengdu Intellectual Property Administration", "下不能")):
             r = client.post(f"/admin/orgs?lang={lang}", data={
                 "csrf_token": csrf_from(page.text), "name": "温江区知识产权局", "kind": kind, "region_code": "510115",
                 "parent_id": str(parent["id"])}, follow_redirects=False)

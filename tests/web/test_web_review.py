@@ -347,6 +347,32 @@ def _bids_and_a_fund_ledger(env, auction: str) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.browser
+@pytest.mark.browser
+def test_a_long_office_name_wraps_the_phone_header_instead_of_widening_it(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Bureau leader · Sichuan Intellectual Property Administration" (the bureaus' English names since
+    orgs.bureau_name_en) held the sign-out button 7 px past a 390 px screen: the user's line wraps on a phone."""
+    from sqlalchemy import select
+
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.models import Organization, OrgKind, Role
+    from zhichan.platform.orgs import bureau_name_en
+    from zhichan.web.testing import PASSWORD, _password_hash
+
+    with session_scope(env.engine) as s:  # a leader of a bureau named as long as Sichuan's, with the demo's user name
+        bureau = s.scalar(select(Organization).where(Organization.region_code == "510100",
+                                                     Organization.kind == OrgKind.CITY))
+        bureau.name_en = bureau_name_en("510000")  # type: ignore[union-attr]
+        create_user(s, username="demo_province_leader", password=PASSWORD, role=Role.BUREAU_LEADER, org=bureau,
+                    password_hash=_password_hash())
+    sign_in(page, "demo_province_leader", then="/todo")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("en", "zh"):
+        page.goto(f"/todo?lang={lang}", wait_until="load")
+        page.screenshot(path=str(artifacts_dir / f"review-phone-header-{lang}.png"))
+        right = page.evaluate("document.getElementById('logout').getBoundingClientRect().right")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391 and right <= 390, (lang, right)
+
+
 def test_the_lists_a_signed_in_phone_user_opens_fit_a_phone(page, env, artifacts_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """At 390 px, every page with a table an enterprise, a bank and the national administrator (an officer's pages, and
     more) open, found from the app's routes (so a new one is held to it), and the pages of a case, an auction with bids

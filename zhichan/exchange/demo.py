@@ -80,6 +80,8 @@ class _NothingListed(Exception):
 
 #: the first demo enterprise's account; its presence means the exchange demo ran on this database
 FIRST = "exchange_demo_00"
+#: how long before the demo runs its records are dated, so that the sold auction's close and deal lie in the past
+SOLD_LEAD = dt.timedelta(minutes=15)
 
 
 def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12) -> dict[str, int]:
@@ -88,7 +90,10 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
     corpus has fewer enterprises in the demo provinces with a granted invention the rules let them list)."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
     deals.install(procedures, lambda: snapshot)  # the sold auction's deal is checked as in the app
-    now = utcnow()
+    # the demo's moment, a quarter of an hour ago: the sold auction closes 5 minutes after its bids and its deal opens a
+    # minute later (seed_activity) — from now, the deal's first step lay in the future and the steps its parties then
+    # took stood before it on the case's timeline
+    now = utcnow() - SOLD_LEAD
     made = {"enterprises": 0, "listings": 0, "needs": 0, "open_licences": 0, "skipped": 0}
     sellers: list[tuple[Scope, int]] = []  # (the enterprise, its listing) for the auctions
     licensors: list[tuple[Scope, int]] = []  # (the enterprise, its published declaration's case)

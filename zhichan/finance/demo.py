@@ -116,13 +116,22 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
     service.add_hook(PROCEDURE, rules)
     rng = random.Random(seed)
     days = random.Random(seed + 1)  # the registrations' days: their own draws, the others' stay as they were
-    # a registration is dated within the two years up to the last day the corpus describes (10:00 in China): pledges
-    # dated after it would move the demo's data end, and with it every page's default as-of, past the synthetic data;
-    # all on that one day made the year's pledge financing the whole of it (同比 +20,000 %). Applications still in
-    # progress are filed today, so their clocks run now (a cure period that ended a year ago read overdue).
-    data_end = min(data_as_of(snapshot), china_today())
+    # a registration is dated between January of the year before the corpus's last one and today (10:00 in China;
+    # registration_months), the first one this year: the register's figures are the platform's, at today by default,
+    # and a bureau reads this year's first — dated up to the corpus's last day only, they read 0 for the year a leader
+    # opened the finance figures in; the corpus's pledge figures (its events, into which the registrations are
+    # written) keep two years of them at its data end, or their 同比 read +1,500 %. The registered
+    # pledges the export writes into the corpus events leave its data end (every corpus page's default as-of) where it
+    # is (indicators.service.data_as_of counts imported records only). All on one day made the year's pledge financing
+    # the whole of it (同比 +20,000 %). A right the checks refuse on the day drawn (a day after the corpus's last one
+    # reads it as the corpus left it) is filed again on that last day. Applications still in progress are filed today,
+    # so their clocks run now (a cure period that ended a year ago read overdue).
+    today = china_today()
+    data_end = min(data_as_of(snapshot), today)
+    months = registration_months(data_end, today)
     now = utcnow()
     made = 0
+    this_year = False  # a registration dated this year yet (the first ones are drawn in it until one is)
 
     def scope(user_id: int) -> Any:
         with Session(engine) as s:
@@ -147,8 +156,10 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         # procedure's name, which the to-do list shows in its own column (and in the page's language)
         subject = f"{rights[0]}{f' +{len(rights) - 1}' if len(rights) > 1 else ''} · {bank_name}"
         in_progress_now = bool(stages) and stages[0] != "registered"
-        # a right the checks refuse on an earlier day (granted or held since) is filed again on the data end's
-        tries = [now] if in_progress_now else [_registration_moment(days, data_end), _registration_moment(None, data_end)]
+        # a right the checks refuse on the day drawn (granted or held since, or its annuity due after the corpus ends)
+        # is filed again on the corpus's last day
+        tries = [now] if in_progress_now else [_registration_moment(days, today, months=months, this_year=not this_year),
+                                               _registration_moment(None, data_end)]
         case = None
         for when in tries:
             day = china_date(when)
@@ -184,21 +195,31 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
                 service.act(s, scope(officer), case["id"], "register", version=2, fields={}, now=when)
         if stage == "registered":
             made += 1
+            this_year = this_year or day.year == today.year
         else:
             in_progress += 1
-    _seed_whitelist(engine, snapshot, officer_id=officer, bank_name=banks[0][0], on=data_end)
+    _seed_whitelist(engine, snapshot, officer_id=officer, bank_name=banks[0][0], on=today)
     loans = _seed_funds(engine, rng=rng)
     with session_scope(engine) as s:
         exported = export_events(s, store)
     return {"registrations": made, "in_progress": in_progress, "loans": loans, "snapshot": exported["snapshot_id"]}
 
 
-def _registration_moment(days: random.Random | None, data_end: dt.date) -> dt.datetime:
-    """10:00 in China on a day within the 24 months up to ``data_end`` (``days`` None: on ``data_end`` itself)."""
-    day = data_end
+def registration_months(data_end: dt.date, today: dt.date) -> int:
+    """The months the demo's registrations are spread over, up to ``today``'s: from January of the year before the
+    corpus's last one — the corpus's pledge figures (its data end's year and its 同比) and the register's (this year's
+    and its 同比) each have two years of them; 24 where the corpus ends this year."""
+    return (today.year - data_end.year + 1) * 12 + today.month
+
+
+def _registration_moment(days: random.Random | None, end: dt.date, *, months: int = 24,
+                         this_year: bool = False) -> dt.datetime:
+    """10:00 in China on a day within the ``months`` months up to ``end`` (``this_year``: within ``end``'s year up to
+    it; ``days`` None: on ``end`` itself)."""
+    day = end
     if days is not None:
-        month = add_months(data_end, -days.randrange(24))
-        day = min(month.replace(day=days.randint(1, 28)), data_end)
+        month = add_months(end, -days.randrange(end.month if this_year else months))
+        day = min(month.replace(day=days.randint(1, 28)), end)
     return dt.datetime(day.year, day.month, day.day, 2)
 
 
@@ -245,10 +266,12 @@ def _fund_bank(session: Session, bureau: Organization) -> Organization:
     area's bureau, made once): a fund's loans are lent where the fund is, not by the demo city's banks."""
     from zhichan.reference import region_name
 
+    # named after its city as the Chinese name is: without 市, and in English without the "City" the reference gives a
+    # city without counties (中山示范银行 read "Zhongshan City Demo Bank")
     name = f"{region_name(bureau.region_code, 'zh').removesuffix('市')}示范银行"
     found = session.scalar(select(Organization).where(Organization.name == name, Organization.kind == OrgKind.BANK))
     return found or create_org(session, name, OrgKind.BANK, bureau.region_code, bureau,
-                               name_en=f"{region_name(bureau.region_code, 'en')} Demo Bank")
+                               name_en=f"{region_name(bureau.region_code, 'en').removesuffix(' City')} Demo Bank")
 
 
 def refile_demo_loans(session: Session, funds: dict[str, fund_rules.FundRules]) -> int:

@@ -148,10 +148,14 @@ def funds_api(request: Request, session: Session = DbDep) -> Response:
     return fast_json(views.funds_api(session, _funds(request)))
 
 
-@router.get("/api/v1/finance/funds/{fund}/loans", tags=["finance"], responses=errors(401, 404, 422))
+@router.get("/api/v1/finance/funds/{fund}/loans", tags=["finance"], responses=errors(
+    401, 403, 404, 422, _403="只有知识产权局工作人员和放贷银行可以查看风险补偿资金 / only bureau staff and the lending banks "
+    "see the funds", _404="没有该风险补偿资金，或不在本辖区、本银行未在其下放贷 / no such fund, or outside your area, or "
+    "your bank lent nothing under it"))
 def fund_loans_api(request: Request, fund: FundCode, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     """A fund's loans the caller sees — officers their area's, a bank the loans it lent — each with its
-    claim (the arithmetic line by line) and the pool's payouts on it; others get an empty list."""
+    claim (the arithmetic line by line) and the pool's payouts on it; the fund as its page finds it (404 outside
+    the caller's area or to a bank that lent nothing under it, 403 to a role that sees no fund)."""
     return fast_json(views.fund_loans_api(session, scope, _funds(request), fund, lang(request)))
 
 

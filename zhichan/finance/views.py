@@ -235,9 +235,10 @@ def funds_api(session: Session, funds: dict[str, fund_rules.FundRules]) -> list[
 def fund_loans_api(session: Session, scope: Scope, funds: dict[str, fund_rules.FundRules], code: str,
                    lang: str = "zh") -> dict[str, Any]:
     """A fund's loans the caller sees (officers: their area's; a bank: the loans it lent), each with its
-    claim (the arithmetic line by line) and the payouts the pool made on it; the fund's aggregates beside."""
-    scope.require_authenticated()
-    rules = funds.get(code)
+    claim (the arithmetic line by line) and the payouts the pool made on it; the fund's aggregates beside. The fund
+    as its page finds it (:func:`visible_funds`): outside the caller's area, or a bank that lent nothing under it, 404;
+    a role that sees no fund 403 — an empty list told an outsider the fund exists."""
+    rules = visible_funds(session, scope, funds).get(code)
     if rules is None:
         raise NotFoundError(f"没有风险补偿资金 {code} / no fund {code}")
     loans = list(session.scalars(select(Loan).where(Loan.fund_code == code, loan_filter(scope)).order_by(Loan.id)))

@@ -370,18 +370,51 @@ def _region_name(code: str, fallback: str, lang: str = "zh") -> str:
         return fallback
 
 
+#: 知识产权局 in English, as the national office has called itself since 2018 (China National Intellectual Property
+#: Administration, CNIPA) and the local bureaus named after it do (Shanghai Intellectual Property Administration)
+BUREAU_EN = "Intellectual Property Administration"
+#: the demo's national office in both languages
+DEMO_NATION = ("国家知识产权局（演示）", f"China National {BUREAU_EN} (demo)")
+
+
+def bureau_name_en(code: str, fallback: str = "") -> str:
+    """The English name of the 知识产权局 of the area ``code``, one rule for every level: the area's English name
+    (:func:`zhichan.reference.region_name`) and :data:`BUREAU_EN` — "Sichuan", "Chengdu", "Zhongshan", "Kunshan
+    Intellectual Property Administration" (a city is named without the "City" the reference gives the cities that have
+    no counties and the county-level ones: "Zhongshan City Intellectual Property Office" read as no bureau calls
+    itself), "Wuhou District …" (a district, county or banner keeps its kind: districts of one name lie in several
+    cities). A city named as its province (吉林市 in 吉林省) says "City": the two bureaus read apart."""
+    place = _region_name(code, fallback or code, "en")
+    bare = place.removesuffix(" City")
+    prefix = region_prefix(code)
+    if len(prefix) > 2:
+        province = prefix[:2] + "0000"
+        # a municipality's own city row (北京市 under 北京市) has no bureau of its own: only a city of a province
+        if bare == _region_name(province, "", "en") and _region_name(code, "") != _region_name(province, "-"):
+            bare = f"{bare} City"
+    return f"{bare} {BUREAU_EN}"
+
+
 def _bureau_names(code: str, fallback: str) -> tuple[OrgKind, str, str]:
     """A demo bureau of the area ``code``: (kind by the code's level, Chinese name, English name)."""
     kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(region_prefix(code))]
-    return kind, f"{_region_name(code, fallback)}知识产权局", f"{_region_name(code, code, 'en')} Intellectual Property Office"
+    return kind, f"{_region_name(code, fallback)}知识产权局", bureau_name_en(code, fallback)
 
 
 def _demo_tree_names() -> dict[str, tuple[OrgKind, str, str]]:
     """The demo tree's bureaus: region code → (kind, Chinese name, English name)."""
-    names = {NATION_CODE: (OrgKind.NATION, "国家知识产权局（演示）", "CNIPA (demo)")}
+    names = {NATION_CODE: (OrgKind.NATION, *DEMO_NATION)}
     for code, fallback in _DEMO_AREAS:
         names[code] = _bureau_names(code, fallback)
     return names
+
+
+def _earlier_demo_name_en(code: str) -> str:
+    """The English name an earlier demo gave the bureau of ``code`` ("Zhongshan City Intellectual Property Office"):
+    a demo folder made before :func:`bureau_name_en` holds it, and it is the demo's own, not a name someone entered."""
+    if code == NATION_CODE:
+        return "CNIPA (demo)"
+    return f"{_region_name(code, code, 'en')} Intellectual Property Office"
 
 
 def demo_bureau(session: Session, region_code: str) -> Organization:
@@ -418,16 +451,22 @@ def seed_demo_tree(session: Session) -> Organization:
 
 
 def name_demo_tree_in_english(session: Session) -> int:
-    """The English names of the demo tree's bureaus, for a demo folder made before they had them
+    """The English names of the demo's bureaus, for a demo folder made before they had them or had today's
     (:func:`seed_demo_tree` returns at once when the tree exists, so its names never reached an old tree): a bureau
-    that still has the demo's Chinese name and no English name gets the demo's; a name someone entered or changed is
-    kept. The count named."""
+    that still has the demo's Chinese name and no English name, or the one an earlier demo gave it
+    (:func:`_earlier_demo_name_en`), gets today's (:func:`bureau_name_en`) — the tree's and those
+    :func:`demo_bureau` made for a fund's area alike; a name someone entered or changed is kept. The count named."""
     names = _demo_tree_names()
     named = 0
     for org in session.scalars(select(Organization).where(Organization.kind.in_(
             (OrgKind.NATION, OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)))):
-        kind, name, name_en = names.get(org.region_code, (None, None, None))
-        if not (org.name_en or "").strip() and org.kind == kind and org.name == name:
+        try:
+            kind, name, name_en = names.get(org.region_code) or _bureau_names(org.region_code, org.region_code)
+        except (KeyError, InputError):  # not a region code of the three levels: no demo bureau
+            continue
+        had = (org.name_en or "").strip()
+        if org.kind == kind and org.name == name and had in ("", _earlier_demo_name_en(org.region_code)) \
+                and had != name_en:
             org.name_en = name_en
             named += 1
     return named

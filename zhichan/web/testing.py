@@ -25,7 +25,7 @@ from zhichan.corpus.testing import build_snapshot, event, patent
 from zhichan.platform.accounts import create_user, hash_password
 from zhichan.platform.db import make_engine, session_scope, upgrade
 from zhichan.platform.models import OrgKind, Role
-from zhichan.platform.orgs import create_org
+from zhichan.platform.orgs import bureau_name_en, create_org
 from zhichan.settings import Settings
 
 with warnings.catch_warnings():
@@ -122,13 +122,13 @@ def seed(engine: Engine) -> None:
         # enterprises are corpus parties, named as the corpus names them (English pages show that name)
         nation = create_org(s, "国家局", OrgKind.NATION, "100000", name_en=NATION_EN)
         sichuan = create_org(s, "四川省知识产权局", OrgKind.PROVINCE, "510000", nation,
-                             name_en="Sichuan Intellectual Property Office")
+                             name_en=bureau_name_en("510000"))
         chengdu = create_org(s, "成都市知识产权局", OrgKind.CITY, "510100", sichuan,
-                             name_en="Chengdu Intellectual Property Office")
+                             name_en=bureau_name_en("510100"))
         wuhou = create_org(s, "武侯区知识产权局", OrgKind.COUNTY, "510107", chengdu,
-                           name_en="Wuhou District Intellectual Property Office")
+                           name_en=bureau_name_en("510107"))
         jinjiang = create_org(s, "锦江区知识产权局", OrgKind.COUNTY, "510104", chengdu,
-                              name_en="Jinjiang District Intellectual Property Office")
+                              name_en=bureau_name_en("510104"))
         ent = create_org(s, WUHOU_ENTERPRISE, OrgKind.ENTERPRISE, "510107", wuhou, party_key=WUHOU_ENTERPRISE)
         ent2 = create_org(s, JINJIANG_ENTERPRISE, OrgKind.ENTERPRISE, "510104", jinjiang,
                           party_key=JINJIANG_ENTERPRISE)
