@@ -500,7 +500,7 @@ def test_a_case_moved_to_a_sibling_office_leaves_the_old_offices_pages(env: WebE
     version = officer.get(f"/api/v1/cases/{case_id}").json()["case"]["version"]
     form = officer.get(f"/cases/{case_id}").text.split(f'action="/cases/{case_id}/act/transfer_jurisdiction"', 1)[1]
     # a radio button (the English names are long) or a select's option (the page kept the English chosen above)
-    found = re.search(r'value="(\d+)"(?:(?!value=).)*?Jinjiang District Intellectual Property Office', form, re.S)
+    found = re.search(r'value="(\d+)"(?:(?!value=).)*?Jinjiang District Intellectual Property Administration', form, re.S)
     assert found is not None
     jinjiang = found.group(1)
     moved = officer.post(f"/cases/{case_id}/act/transfer_jurisdiction", data={
