@@ -13,7 +13,8 @@ text (CSV/formula injection, OWASP). One rule decides which text is at risk —
 
 XLSX (XML 1.0) cannot hold most control characters; openpyxl refuses the whole workbook when a
 title carries one (an imported ``\x0b``). :func:`xlsx_cell` writes each as U+FFFD, visibly, so
-the export still happens; the corpus keeps the original text.
+the export still happens (:func:`zhichan.untrusted.printable`, the definition forms are checked by); the corpus keeps
+the original text.
 
 Money is a ``Decimal`` (the platform's only Decimals are amounts in yuan): CSV writes its exact text
 (``90071992547409.93``); XLSX a number cell with the format :data:`MONEY_FORMAT` (``#,##0.00``), which a
@@ -28,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
+
+from zhichan.untrusted import printable
 
 #: First characters that make a spreadsheet program read a cell as a formula (OWASP's list, plus the
 #: full-width forms Chinese input methods type, which WPS and Excel also accept).
@@ -59,9 +62,7 @@ def xlsx_cell(sheet: Any, value: Any) -> Any:
     cannot hold as U+FFFD, money (a ``Decimal``) as a number cell in :data:`MONEY_FORMAT` (its exact text beyond
     :data:`EXACT_DIGITS` digits), the rest unchanged."""
     if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        value = printable(value)
     if isinstance(value, Decimal) and len(value.as_tuple().digits) > EXACT_DIGITS:
         return str(value)  # money a number cell would round: its exact text
     if isinstance(value, Decimal):  # money: a number cell to the fen

@@ -15,7 +15,8 @@ to take a worker's memory or stack, and a malformed one answers with a reason (`
   external entities; Office never writes one).
 - **Text** a form or a JSON body gives (:func:`text_refusal`): only what XML 1.0 calls a character — no C0 control
   but tab, line feed and carriage return (a NUL stopped python-docx's decision documents with a 500 and PostgreSQL's
-  text columns refuse it), no lone surrogate, no U+FFFE/U+FFFF. Refused at the boundary, beside the field.
+  text columns refuse it), no lone surrogate, no U+FFFE/U+FFFF. Refused at the boundary, beside the field; a document
+  writer shows what was stored before as U+FFFD (:func:`printable`), never failing for it.
 """
 
 from __future__ import annotations
@@ -101,6 +102,8 @@ for _loader in (_BoundedLoader, _FileLoader):
 #: and U+FFFE, U+FFFF
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CONTROL_CHARACTERS = "含有不可见的控制字符，请删除后重试 / contains invisible control characters: remove them and retry"
+#: what :func:`printable` writes in place of a character :data:`NOT_TEXT` matches
+REPLACEMENT = "\ufffd"
 
 
 def text_refusal(text: str, max_length: int | None = None) -> str | None:
@@ -111,6 +114,14 @@ def text_refusal(text: str, max_length: int | None = None) -> str | None:
     if max_length is not None and len(text) > max_length:
         return f"超过 {max_length} 字 / longer than {max_length} characters"
     return None
+
+
+def printable(text: str) -> str:
+    """``text`` with every character :data:`NOT_TEXT` matches written as U+FFFD (�), visibly — for the writers of
+    documents (DOCX, PDF, XLSX), which text stored before :func:`text_refusal` guarded the forms still reaches (an older
+    row holding a NUL, an imported corpus title with a vertical tab): python-docx and openpyxl refuse the whole file for
+    one such character, WeasyPrint a lone surrogate. The stored text stays as it is."""
+    return NOT_TEXT.sub(REPLACEMENT, text)
 
 
 def whole_number(text: str) -> int | None:

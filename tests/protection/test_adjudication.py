@@ -828,3 +828,28 @@ def test_the_court_s_refusal_to_confirm_an_agreement_closes_in_its_own_state(wor
     made = world.service.files_dir / docs[0]["sha256"][:2] / docs[0]["sha256"]
     text = subprocess.run(["pdftotext", str(made), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
     assert "赔偿损失人民币五万元" in text and "2026年9月1日" in text and HOLDER in text
+
+
+def test_a_control_character_stored_before_the_rule_prints_as_a_replacement_not_a_failure(world: World) -> None:
+    """A case's fields stored before forms refused control characters (a NUL, a vertical tab — JSON escapes them, so
+    PostgreSQL's text column holds them too): the generated notice prints each as U+FFFD; python-docx refused the whole
+    document with a ValueError (a 500 on the officer's step)."""
+    from docx import Document as Docx
+
+    from zhichan.procedures.models import Case
+
+    case = start(world, at(D(2026, 3, 2)))
+    with session_scope(world.engine) as s:
+        row = s.get(Case, case["id"])
+        assert row is not None
+        stored = json.loads(row.fields)
+        row.fields = json.dumps({**stored, "requester": "成都\x00示例\x0b科技有限公司"}, ensure_ascii=False)
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)  # the notice generated from the stored row
+    with session_scope(world.engine) as s:
+        made = json.loads(s.scalar(select(Step.documents).where(Step.case_id == case["id"], Step.event == "accept")))
+        assert "\x00" in json.loads(s.get(Case, case["id"]).fields)["requester"]  # the stored text stays as it is
+    files = {d["file_name"]: world.service.files_dir / d["sha256"][:2] / d["sha256"] for d in made}
+    docx_text = "\n".join(p.text for p in Docx(str(files["受理通知书.docx"])).paragraphs)
+    pdf_text = subprocess.run(["pdftotext", str(files["受理通知书.pdf"]), "-"], capture_output=True, text=True,
+                              check=True).stdout
+    assert "成都\ufffd示例\ufffd科技有限公司" in docx_text and "成都\ufffd示例\ufffd科技有限公司" in pdf_text

@@ -348,3 +348,44 @@ def test_a_facet_request_it_cannot_take_says_so_in_the_panel(page, artifacts_dir
             assert words in page.locator("#facets #part-hits-error").inner_text()
             assert page.locator("#facets h3").all_inner_texts() == [heading]  # once: the "loading" line is gone
             page.screenshot(path=str(artifacts_dir / f"search-facets-refused-{lang}-{width}.png"), full_page=True)
+
+
+def test_a_file_input_reads_in_the_page_s_language_with_and_without_javascript(  # type: ignore[no-untyped-def]
+        page, chromium, live_server: str, artifacts_dir: Path, env: WebEnv) -> None:
+    """Chromium drew every file input's button and "No file chosen" in its own language (English on a Chinese page):
+    a label in the page's language opens the picker (without JavaScript too), the chosen file's name beside it."""
+    from zhichan.web.testing import WUHOU_ENTERPRISE
+
+    csv = (f"enterprise,country,kind,opponent,ipc_group,started_on\n{WUHOU_ENTERPRISE},DE,警告函,Foreign Cell Co,"
+           "H01M10/052,2026-04-01\n").encode()
+    sign_in(page, "wuhou_officer", then="/protection/overseas")
+    for lang, button, none in (("zh", "选择文件", "未选择文件"), ("en", "Choose file", "No file chosen")):
+        page.goto(f"/protection/overseas?lang={lang}")
+        label, chosen = page.locator("label.file-button[for=import-file]"), page.locator("#import-file-chosen")
+        assert label.inner_text() == button and chosen.inner_text() == none and chosen.is_visible()
+        with page.expect_file_chooser() as picker:
+            label.click()
+        picker.value.set_files({"name": "纠纷.csv", "mimeType": "text/csv", "buffer": csv})
+        assert chosen.inner_text() == "纠纷.csv"
+        page.locator("#import-form").screenshot(path=str(artifacts_dir / f"file-input-{lang}.png"))
+    page.goto("/protection/overseas?lang=zh")
+    page.locator("#import-file").focus()  # the input itself stays in the keyboard's order, its ring on the label
+    assert page.evaluate("document.activeElement.id") == "import-file"
+    page.click("#import-submit")  # nothing chosen: the server's message beside it, in the page's language
+    assert page.locator("#import-file-error").inner_text() == "请选择文件"
+
+    context = chromium.new_context(base_url=live_server, java_script_enabled=False, locale="en-US",
+                                   viewport={"width": 390, "height": 900})
+    context.set_default_timeout(60_000)
+    bare = context.new_page()
+    try:
+        sign_in(bare, "wuhou_officer", then="/protection/overseas")
+        assert bare.locator("label.file-button[for=import-file]").inner_text() == "选择文件"
+        assert not bare.locator("#import-file-chosen").is_visible()  # no line that could not follow the choice
+        with bare.expect_file_chooser() as picker:
+            bare.click("label.file-button[for=import-file]")
+        picker.value.set_files({"name": "纠纷.csv", "mimeType": "text/csv", "buffer": csv})
+        bare.click("#import-submit")
+        assert bare.locator("#imported-count").inner_text() == "1"
+    finally:
+        context.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -154,3 +155,83 @@ def test_a_roster_or_overseas_text_too_long_is_refused_not_cut(env: WebEnv, clie
         "ipc_group": "H01M", "started_on": "2024-01-02", "forum": "", "summary": summary})
     assert r.status_code == 422 and "超过 6000 字" in r.text
     assert _count(env, OverseasDispute) == 0
+
+
+# a file input sent without a file: a browser sends a part with an empty name and no bytes
+NO_FILE = ("", b"", "application/octet-stream")
+EMPTY_FILE = ("empty.csv", b"", "text/csv")
+
+
+def test_upload_forms_without_a_file_show_the_form_with_the_message_beside_it(env: WebEnv, client: TestClient) -> None:
+    """Every form that takes a file (a plan, a deposit, a verification, the overseas and roster imports): sent without
+    one, or with an empty one, the form again with 请选择文件 / 文件为空 beside the file field (422) and what else was
+    typed — not the bare 请求参数无效 page (a required ``File(...)``), nothing stored."""
+    from zhichan.evidence.models import LogEntry
+
+    login_as(client, env.engine, "wuhou_admin")
+    token = csrf_from(client.get("/plans").text)
+    for sent, status, message in ((NO_FILE, 422, "请选择文件"), (None, 422, "请选择文件"),
+                                  (("empty.yaml", b"", "text/plain"), 400, "为空")):  # the plan's own check: 400
+        r = client.post("/plans", data={"csrf_token": token}, files={"file": sent} if sent else None)
+        assert r.status_code == status and 'id="plan-upload"' in r.text and message in _beside(r.text, "file"), sent
+    r = client.post("/plans?lang=en", data={"csrf_token": token}, files={"file": ("a.yaml", b"targets: [", "text/plain")})
+    assert r.status_code == 400 and "YAML" in _beside(r.text, "file") and "解析" not in _beside(r.text, "file")
+    client.get("/plans?lang=zh")  # the language chosen stays with the session
+
+    login_as(client, env.engine, "ent_user")
+    entries = _count(env, LogEntry)
+    token = csrf_from(client.get("/evidence/deposit").text)
+    for sent, message in ((NO_FILE, "请选择文件"), (None, "请选择文件"), (EMPTY_FILE, "文件为空")):
+        r = client.post("/evidence/deposit", data={"csrf_token": token, "title": "合同草案", "category": "商业秘密",
+                                                   "note": "第二版"}, files={"file": sent} if sent else None)
+        assert r.status_code == 422 and 'id="deposit-form"' in r.text, sent
+        assert re.search(rf'id="deposit-file-error">{message}', r.text), sent
+        assert 'value="合同草案"' in r.text and 'value="第二版"' in r.text and 'value="商业秘密" selected' in r.text
+    english = client.post("/evidence/deposit?lang=en", data={"csrf_token": token, "category": ""}, files={"file": NO_FILE})
+    assert 'id="deposit-file-error">Choose a file<' in english.text and 'id="deposit-category-error"' in english.text
+    client.get("/evidence/verify?lang=zh")
+    assert _count(env, LogEntry) == entries
+
+    token = csrf_from(client.get("/evidence/verify").text)
+    for files, field, message in (({"file": NO_FILE, "certificate": NO_FILE}, "file", "请选择证书或文件"),
+                                  ({"file": EMPTY_FILE}, "file", "文件为空"),
+                                  ({"certificate": ("cert.pdf", b"", "application/pdf")}, "certificate", "文件为空"),
+                                  ({"certificate": ("cert.pdf", b"%PDF-1.7 not one", "application/pdf")}, "certificate",
+                                   "证书")):
+        r = client.post("/evidence/verify", data={"csrf_token": token, "digest": ""}, files=files)
+        assert 400 <= r.status_code < 500 and 'id="verify-form"' in r.text, files
+        assert re.search(rf'id="verify-{field}-error">[^<]*{message}', r.text), (files, r.text[-2000:])
+
+    login_as(client, env.engine, "wuhou_officer")
+    for page, post in (("/protection/overseas", "/protection/overseas/import"), ("/talent", "/talent/import")):
+        token = csrf_from(client.get(page).text)
+        for sent, message in ((NO_FILE, "请选择文件"), (EMPTY_FILE, "文件为空")):
+            r = client.post(post, data={"csrf_token": token}, files={"file": sent})
+            assert r.status_code == 422 and re.search(rf'id="import-file-error">{message}<', r.text), (post, sent)
+            assert r.text.count(f">{message}<") == 1, post  # beside the file alone, not again under another form
+
+
+@pytest.mark.parametrize("text", ("a\x00b", "a\x0bb", "\ufffe"))
+def test_a_control_character_in_a_page_s_address_is_refused_on_the_page(env: WebEnv, client: TestClient,
+                                                                          text: str) -> None:
+    """Text in a page's address (``?q=``, ``?digest=``, a filter, ``next=``, a start form's prefilled field, the plans
+    page's ``uploaded``) under the rule forms are: the page without it, the message beside its field or at the top
+    (422) — never a 500 (PostgreSQL refuses a NUL in a query's parameter) nor the value shown back."""
+    pages = ["/exchange/open-licences?q={}", "/evidence/verify?digest={}", "/login?next=/search%3Fq%3D{}",
+             "/search?q={}&sort=relevance", "/exchange/open-licences?q=电池&{}=1"]
+    signed_in = {"wuhou_officer": ["/talent?q={}", "/protection/cases?procedure={}"],
+                 "wuhou_admin": ["/plans?uploaded={}"],
+                 "ent_user": ["/procedures/services.search_service/new?topic={}"]}
+    for who in (None, *signed_in):
+        if who:
+            login_as(client, env.engine, who)
+        for address in signed_in.get(who, []) if who else pages:
+            r = client.get(address.format(quote(text)))
+            assert r.status_code == 422 and "不可见的控制字符" in r.text, (address, r.status_code, r.text[:300])
+            assert text not in r.text, address
+    english = client.get("/exchange/open-licences?lang=en&q=" + quote(text))
+    assert english.status_code == 422 and "invisible control characters" in english.text
+    assert "不可见的控制字符" not in english.text
+    client.get("/exchange/open-licences?lang=zh")
+    api = client.get("/api/v1/exchange/open-licences", params={"q": text})
+    assert api.status_code == 422 and api.json()["details"]["fields"]["q"].startswith("含有不可见的控制字符")

@@ -211,5 +211,9 @@ def render_pdf(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (), 
         file_obj=io.BytesIO(cert.to_json()), name=ATTACHMENT_NAME,
         description="zhichan evidence certificate (machine-readable) / 证书核验数据",
     )
-    html = weasyprint.HTML(string=render_html(cert, details=details, synthetic=synthetic), base_url=str(TEMPLATES))
+    from zhichan.untrusted import printable
+
+    # a title or name stored before the forms refused control characters: U+FFFD, not a failed certificate
+    html = weasyprint.HTML(string=printable(render_html(cert, details=details, synthetic=synthetic)),
+                           base_url=str(TEMPLATES))
     return bytes(html.write_pdf(attachments=[attachment]))

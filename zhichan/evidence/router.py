@@ -59,6 +59,7 @@ from zhichan.web.deps import DbDep, ScopeDep, case_url, check_texts, lang, rende
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.i18n import translate
 from zhichan.web.openapi import BodyText, errors
+from zhichan.web.uploads import CHOOSE_FILE, file_refusal
 
 TEMPLATES = FilePath(__file__).resolve().parent / "templates" / "web"
 MAX_CERTIFICATE_BYTES = 5 << 20
@@ -182,25 +183,40 @@ async def verify_submit(
     scope: Scope = ScopeDep,
 ) -> Response:
     service = evidence_service(request)
-    cert_bytes = None
-    if certificate is not None and certificate.filename:
-        cert_bytes = await certificate.read(MAX_CERTIFICATE_BYTES + 1)
-        if len(cert_bytes) > MAX_CERTIFICATE_BYTES:
-            raise EvidenceError("证书文件过大 / the certificate file is too large")
-    file_digest = await run_in_threadpool(digest_stream, file.file) if file is not None and file.filename else None
+    # a file input left empty is no file (none of the three given: the message beside the file); an empty one is refused
+    given = {name: upload for name, upload in (("certificate", certificate), ("file", file))
+             if upload is not None and file_refusal(upload) != CHOOSE_FILE}
+    cert_bytes, file_digest = None, None
 
     def verify() -> dict[str, Any]:
-        check_texts({"digest": (digest, 200)})
+        errors = {name: refused for name, upload in given.items() if (refused := file_refusal(upload))}
+        if not given and not digest.strip():
+            errors["file"] = "请选择证书或文件，或填写摘要 / choose a certificate or a file, or paste a digest"
+        try:
+            check_texts({"digest": (digest, 200)})
+        except FormError as refused:
+            errors.update(refused.errors)
+        if errors:
+            raise FormError(errors)
         with session_scope(request.app.state.engine) as session:
             return verify_upload(service, cert_bytes, file_digest, digest, _lookup(request, scope, session))
 
     has_checkpoint = await run_in_threadpool(service.has_checkpoint)
     try:
+        if "certificate" in given and given["certificate"].size:
+            cert_bytes = await given["certificate"].read(MAX_CERTIFICATE_BYTES + 1)
+            if len(cert_bytes) > MAX_CERTIFICATE_BYTES:
+                raise FormError({"certificate": "证书文件过大 / the certificate file is too large"})
+        if "file" in given and given["file"].size:
+            file_digest = await run_in_threadpool(digest_stream, given["file"].file)
         result = await run_in_threadpool(verify)
-    except FormError as refused:  # the form again, the message beside its field
-        return _page(request, "verify.html", {"result": None, "ok": False, "digest": digest, "errors": refused.errors,
+    except (FormError, EvidenceError) as refused:  # the form again, the message beside its field
+        # a certificate that does not read (damaged, not one of ours) is the certificate field's
+        errors = refused.errors if isinstance(refused, FormError) else {"certificate": refused.message}
+        return _page(request, "verify.html", {"result": None, "ok": False, "digest": digest, "errors": errors,
                                               "fingerprint": service.public_key.fingerprint,
-                                              "has_checkpoint": has_checkpoint}, status=422)
+                                              "has_checkpoint": has_checkpoint},
+                     status=422 if isinstance(refused, FormError) else refused.http_status)
     return _page(request, "verify.html", {"result": result, "ok": result["ok"],
                                           "fingerprint": service.public_key.fingerprint,
                                           "has_checkpoint": has_checkpoint}, status=200)
@@ -244,21 +260,25 @@ def _deposit_form(request: Request, scope: Scope, *, values: dict[str, str] | No
 @router.post("/evidence/deposit", include_in_schema=False)
 def deposit_submit(
     request: Request,
-    file: Annotated[UploadFile, File()],
+    file: Annotated[UploadFile | None, File()] = None,
     scope: Scope = ScopeDep,
     title: Annotated[str, Form()] = "",
     category: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
     depositor = _depositor(scope)
+    values = {"title": title, "category": category, "note": note}  # kept on a refused form (the file chosen again)
+    errors = {"file": refused} if (refused := file_refusal(file)) else {}
     try:
         check_texts({"title": (title, 200), "category": (category, 50), "note": (note, 500)})
-    except FormError as refused:
-        return _deposit_form(request, scope, values={"title": title, "note": note}, errors=refused.errors, status=422)
-    if not category.strip():  # the depositor chooses; the form's first option is empty (it was 数据知识产权, unasked)
-        return _deposit_form(request, scope, values={"title": title, "note": note},
-                             errors={"category": "请选择存证类别（文件需重新选择） / Choose the deposit's category (and "
-                                                 "the file again)"}, status=422)
+    except FormError as texts:
+        errors.update(texts.errors)
+    if "category" not in errors and not category.strip():
+        # the depositor chooses; the form's first option is empty (it was 数据知识产权, unasked)
+        errors["category"] = "请选择存证类别（文件需重新选择） / Choose the deposit's category (and the file again)"
+    if errors:
+        return _deposit_form(request, scope, values=values, errors=errors, status=422)
+    assert file is not None
     d = digest_stream(file.file)
     service = evidence_service(request)
     entry = service.deposit(DepositRequest(

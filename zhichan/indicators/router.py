@@ -5,7 +5,7 @@ in the views and :mod:`zhichan.platform.portal`."""
 from __future__ import annotations
 
 from pathlib import Path as PathLib
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, File, Form, Path, Query, Request, UploadFile
@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response, Streamin
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from zhichan.errors import InputError
+from zhichan.errors import FormError, InputError, PermissionDenied
 from zhichan.indicators import views
 from zhichan.indicators.registry import figure_shown, figure_text, in_points, unit_key
 from zhichan.platform import audit, plans, portal
@@ -25,6 +25,7 @@ from zhichan.web.domains import WebDomain
 from zhichan.web.i18n import translate
 from zhichan.web.openapi import SCOPED, AsOf, IsoDate, RegionCode, errors, fast_json, public_dict
 from zhichan.web.security import client_ip
+from zhichan.web.uploads import chosen_file
 
 router = APIRouter(include_in_schema=False, route_class=TransactionRoute)
 #: the JSON twins of the pages (scoped like them)
@@ -55,21 +56,32 @@ def plans_page(
     request: Request, as_of: str | None = Query(None, max_length=10), scope: Scope = ScopeDep,
     access: CorpusAccess = CorpusDep,
 ) -> Response:
+    return _plans_page(request, scope, access, as_of)
+
+
+def _plans_page(request: Request, scope: Scope, access: CorpusAccess, as_of: str | None = None, *,
+                errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    """The plans page; a refused upload's message beside its file field (``errors["file"]``)."""
     gauges = views.plan_gauges(access, request.app.state.settings, scope, views.parse_as_of(as_of), lang(request))
-    return render(request, "indicators/plans.html", {"gauges": gauges, "errors": {}, "can_upload": scope.role in plans.UPLOAD_ROLES,
-                                          "uploaded": request.query_params.get("uploaded", "")[:120]})
-
-
-PlanFileField = File(..., description="YAML / XLSX")
+    return render(request, "indicators/plans.html", {"gauges": gauges, "errors": errors or {},
+                                                     "can_upload": scope.role in plans.UPLOAD_ROLES,
+                                                     "uploaded": request.query_params.get("uploaded", "")[:120]},
+                  status=status)
 
 
 @router.post("/plans")
 def plans_upload(
-    request: Request, file: UploadFile = PlanFileField, scope: Scope = ScopeDep, session: Session = DbDep,
+    request: Request, file: Annotated[UploadFile | None, File(description="YAML / XLSX")] = None,
+    scope: Scope = ScopeDep, session: Session = DbDep, access: CorpusAccess = CorpusDep,
 ) -> Response:
     scope.require_roles(*plans.UPLOAD_ROLES)
-    content = file.file.read(plans.MAX_UPLOAD_BYTES + 1)
-    saved = plans.save_upload(request.app.state.settings, scope, file.filename or "", content)
+    try:
+        upload = chosen_file(file)
+        content = upload.file.read(plans.MAX_UPLOAD_BYTES + 1)
+        saved = plans.save_upload(request.app.state.settings, scope, upload.filename or "", content)
+    except (InputError, PermissionDenied) as exc:  # the page again, the reason beside the file field
+        message = exc.errors["file"] if isinstance(exc, FormError) else exc.message
+        return _plans_page(request, scope, access, errors={"file": message}, status=exc.http_status)
     audit.record(session, scope, "plan.upload", saved.id[:300],
                  detail={"targets": len(saved.plan.targets) if saved.plan else 0}, ip=client_ip(request))
     return RedirectResponse(f"/plans?uploaded={quote(saved.id, safe='')}", status_code=303)

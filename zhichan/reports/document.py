@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from zhichan.reports.charts import Chart
 
@@ -119,6 +119,27 @@ class Document:
                 rec(s.subsections, f"{s.anchor}-")
 
         rec(self.sections, "s")
+
+
+def printable_document(doc: Document) -> Document:
+    """A copy of ``doc`` whose every text (title, metadata, headings, paragraphs, items, table cells, captions) is
+    :func:`zhichan.untrusted.printable`: what the DOCX and PDF writers are given, so a text stored before the forms
+    refused control characters (a NUL in an older row, a vertical tab in an imported title) prints as U+FFFD rather
+    than failing the document (python-docx refuses it, WeasyPrint a lone surrogate). A chart keeps its data."""
+    from dataclasses import fields, is_dataclass, replace
+
+    from zhichan.untrusted import printable
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return printable(value)
+        if isinstance(value, list | tuple):
+            return type(value)(clean(v) for v in value)
+        if is_dataclass(value) and not isinstance(value, type | Chart):
+            return replace(value, **{f.name: clean(getattr(value, f.name)) for f in fields(value) if f.init})
+        return value
+
+    return cast(Document, clean(doc))
 
 
 def chinese_date(day: dt.date) -> str:

@@ -35,6 +35,7 @@ from zhichan.reports.document import (
     Table,
     column_layout,
     is_short,
+    printable_document,
     row_texts,
 )
 
@@ -211,7 +212,8 @@ def _normalized_zip(data: bytes) -> bytes:
 
 
 def render_docx(doc: Document) -> bytes:
-    """The document as DOCX bytes."""
+    """The document as DOCX bytes (its texts :func:`printable_document`: python-docx refuses a control character)."""
+    doc = printable_document(doc)
     doc.assign_anchors()
     document = new_docx()
     sec = document.sections[0]

@@ -14,7 +14,7 @@ import subprocess
 from html import escape
 
 from zhichan.errors import MissingDependency
-from zhichan.reports.document import Document
+from zhichan.reports.document import Document, printable_document
 from zhichan.reports.html import BASE_CSS, render_fragment
 
 FONT_FAMILY = "Noto Sans CJK SC"
@@ -66,7 +66,8 @@ def _css_string(text: str) -> str:
 def render_pdf(doc: Document) -> bytes:
     """The document as PDF bytes (A4, TOC with page numbers, bookmarks, CJK font embedded); a ``letter``
     layout (决定书, 推荐函, 通知书) on as few pages as it needs: no cover page, no contents — the same
-    ``Document.layout`` the DOCX follows."""
+    ``Document.layout`` the DOCX follows. Its texts :func:`printable_document`, as the DOCX's."""
+    doc = printable_document(doc)
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - listed in pyproject

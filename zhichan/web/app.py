@@ -330,7 +330,8 @@ def create_app(
         "API token (`Authorization: Bearer zc_…`, created on the Account page) or a session cookie "
         "(unsafe methods then need `X-CSRF-Token`).",
         lifespan=_lifespan,
-        dependencies=[Depends(csrf_guard)],
+        # every value of a page's address checked as form text is (query_errors.address_texts), then the CSRF token
+        dependencies=[Depends(query_errors.address_texts), Depends(csrf_guard)],
         # FastAPI's Swagger UI / ReDoc pages load their JavaScript from a CDN and initialise it
         # inline: off. /api/docs (below) serves Swagger UI from installed files, CSP-clean.
         docs_url=None,

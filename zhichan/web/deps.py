@@ -27,7 +27,7 @@ from zhichan.platform.orgs import org_display_name
 from zhichan.platform.portal import CorpusAccess, region_display_name
 from zhichan.platform.scope import Scope
 from zhichan.reference.countries import country_name
-from zhichan.untrusted import text_refusal
+from zhichan.untrusted import printable, text_refusal
 from zhichan.web import labels, query_errors
 from zhichan.web.domains import MENU_GROUPS, WebDomain
 from zhichan.web.i18n import (
@@ -222,7 +222,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         response = request.app.state.templates.TemplateResponse(request, template, _context(request, context),
                                                                 status_code=status)
         page = bytes(response.body).decode()
-        unshown = {name: message for name, message in refused.items()
+        # a name refused itself (a control character in it) shown as printable() writes it, never as it came
+        unshown = {printable(name): message for name, message in refused.items()
                    if str(escape(message_in_language(message, lang(request)))) not in page}
         if not unshown:
             return response

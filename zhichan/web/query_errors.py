@@ -37,10 +37,35 @@ REQUIRED = "必填 / required"
 PART_REFUSED_HEADER = "X-Part-Refused"
 
 
+#: the error type :func:`address_texts` gives a refused value (its message in ``ctx["message"]``)
+TEXT_REFUSED = "text_refused"
+
+
+async def address_texts(request: Request) -> None:
+    """App-wide dependency: every name and value of the address's query string under the one text rule
+    (:func:`zhichan.untrusted.text_refusal`: nothing XML 1.0 or a database does not take — a NUL reached PostgreSQL,
+    which refuses it, a page showing it back, a document generator), whether a route declares it (``Query``) or reads
+    ``request.query_params`` itself (a start form's prefilled fields, the plans page's ``uploaded``). Refused as
+    FastAPI refuses a declared value it cannot take: a page run again without it, the message beside its field (422);
+    the API and a part of a page answer 422 with the field."""
+    from fastapi.exceptions import RequestValidationError
+
+    from zhichan.untrusted import text_refusal
+
+    refused = [{"type": TEXT_REFUSED, "loc": ("query", name), "msg": message, "input": value,
+                "ctx": {"message": message}}
+               for name, value in request.query_params.multi_items()
+               if (message := text_refusal(name) or text_refusal(value))]
+    if refused:
+        raise RequestValidationError(refused)
+
+
 def validation_message(error: Mapping[str, Any], name: str = "") -> str:
     """One refused query value's message, "中文 / English", from a pydantic error (its ``type`` and ``ctx``) and the
     parameter's ``name``."""
     kind, ctx = str(error.get("type", "")), error.get("ctx") or {}
+    if kind == TEXT_REFUSED:
+        return str(ctx.get("message", ""))
     if kind == "string_pattern_mismatch" and name in ("region", "region_code"):
         return "应为行政区划代码（数字，如 510107） / must be a region code (digits, such as 510107)"
     if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):

@@ -31,6 +31,22 @@
       document.querySelectorAll("details.menu-group[open]").forEach(function (group) { group.removeAttribute("open"); });
     }
   });
+  // a file input in the page's language (_form.html file_input): the chosen files' names beside its button, 未选择文件
+  // (the line's data-none) before any and after the choice is cleared; the line stays hidden without JavaScript
+  function showChosen(input) {
+    var line = document.getElementById(input.id + "-chosen");
+    if (!line) { return; }
+    var names = Array.prototype.map.call(input.files || [], function (file) { return file.name; });
+    line.textContent = names.length ? names.join(", ") : line.getAttribute("data-none");
+    line.hidden = false;
+  }
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches(".file-pick > input[type=file]")) { showChosen(input); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".file-pick > input[type=file]").forEach(showChosen);
+  });
   document.addEventListener("htmx:configRequest", function (event) {
     event.detail.headers["X-CSRF-Token"] = csrf();
   });
