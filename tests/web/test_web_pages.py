@@ -322,7 +322,7 @@ def test_an_english_sentence_standing_alone_begins_with_a_capital():
 #: figure above a bound) or is no count (a name before "as holder")
 PLURAL_AFTER_A_COUNT = {
     "exchange.valuation.cost_note": "term", "exchange.valuation.income_total": "spread", "search.facets_estimated": "total",
-    "navigation.doc.rec.investment": "local", "protection.check.not_holder": "holders",
+    "protection.check.not_holder": "holders",
 }
 _COUNTED = re.compile(r"\{(\w+)\} (?:[a-z-]+ ){0,3}(?:patents|applicants|inventions|applications|designs|models|regions"
                       r"|holders|rows|agencies|officers|records|cases|hits|years|months|days|minutes|points|times|people"
