@@ -303,7 +303,8 @@ STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit
                      "cockpit.rank_all_equal", "cockpit.rank_all_zero",
                      # a part of a line after " · ", whose other parts begin with a capital ("Corpus data · year to
                      # date", "zhichan 0.1.0 · corpus snapshot … · Patent data through …")
-                     "common.source_corpus", "indicators.as_of_kind.flow", "indicators.as_of_kind.stock",
+                     "common.source_corpus", "navigation.drawn_for.builtin", "navigation.drawn_for.database",
+                     "indicators.as_of_kind.flow", "indicators.as_of_kind.stock",
                      "indicators.ratio_records", "navigation.snapshot", "plans.reference_of",
                      "exchange.valuation.discount_band", "services.generates", "services.objection_change",
                      "services.local_rule", "services.object_own_unlisted", "procedures.local_rule")
