@@ -158,8 +158,9 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
 
 #: a printed table's width in em of its type: A4's 174 mm between the margins at 8.5 pt (the PDF's and the DOCX's)
 PRINT_WIDTH_EM = 58.0
-#: what a cell costs beyond its text, in em: its padding and borders (0.4 rem a side at 10 pt)
-CELL_PAD_EM = 1.0
+#: what a cell costs beyond its text, in em: its padding and borders (0.4 rem a side at 10 pt, ~0.95 em) and a
+#: margin for the estimate (团队专利 at 1.0 stood three characters a line)
+CELL_PAD_EM = 1.5
 #: the narrowest a wrapping column is set, in em: a Chinese title four characters a line is unreadable
 TEXT_MIN_EM = 6.0
 #: a wrapped line holds a little less than its width (a line breaks at a space or before a word, not mid-word)
@@ -168,11 +169,28 @@ WRAP_WASTE = 1.12
 _UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef-]+-?")
 
 
+#: a heading's Chinese term is kept on a line up to this width, in em; a longer one on two
+HEADING_TERM_EM = 6.0
+#: a heading's parts: between spaces, a bracket's part with its brackets (金额 / （元）)
+_HEADING_PART = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+")
+
+
 def _longest_word_em(text: str) -> float:
     """The widest piece of ``text`` no line can break (a Latin word, a number; a Chinese character breaks anywhere)."""
     from zhichan.web.choices import label_em
 
     return max([label_em(w) for w in _UNBREAKABLE.findall(text)] + [1.0 if text.strip() else 0.0])
+
+
+def _heading_em(text: str) -> float:
+    """The narrowest a column's heading is set: its longest word, and a Chinese term whole (up to
+    :data:`HEADING_TERM_EM`, a longer one in two lines) — a column of a few figures had set 有效发明专利（件） two
+    characters a line."""
+    from zhichan.web.choices import label_em
+
+    terms = [label_em(part) for part in _HEADING_PART.findall(text) if re.search(r"[\u2e80-\u9fff]", part)]
+    whole = [em if em <= HEADING_TERM_EM else max(HEADING_TERM_EM * 2 / 3, em / 2) for em in terms]
+    return max([_longest_word_em(text), *whole])
 
 
 def column_widths(table: Table, lang: str = "zh", width_em: float = PRINT_WIDTH_EM) -> list[float]:
@@ -194,7 +212,7 @@ def column_widths(table: Table, lang: str = "zh", width_em: float = PRINT_WIDTH_
     wrapping: list[int] = []
     for i, (name, kind) in enumerate(zip(table.columns, layout, strict=True)):
         cells = [row[i] for row in texts]
-        heading = label_em(name) if is_short(name) else _longest_word_em(name)
+        heading = label_em(name) if is_short(name) else _heading_em(name)
         if kind:  # never wrapped
             widths.append(max([heading] + [label_em(c) for c in cells]))
             continue
