@@ -277,7 +277,7 @@ _UNLABELLED = """() => [...document.querySelectorAll('main table.list')].filter(
 #: a Chinese term broken inside it at 390 px: a table heading, or a region's name in the cockpit's ranking, whose text
 #: runs on to a next line between two Chinese characters (有效发明专|利 over the cockpit's holders, 龙泉|驿区 beside
 #: the per-10k column's heading) — a heading breaks only at a space or a bracket (app.css: keep-all)
-_BROKEN_TERMS = r"""() => [...document.querySelectorAll('main table.list th, #children-table td:first-child')].flatMap(cell => {
+_BROKEN_TERMS = r"""() => [...document.querySelectorAll('main table.list th, main .zc-report th, #children-table td:first-child')].flatMap(cell => {
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), found = [];
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         if (node.parentElement.closest('.scaled-note, .muted, small')) { continue; }  // a note under the name, a sentence
