@@ -96,7 +96,7 @@ def _row_axis(labels: Sequence[str]) -> tuple[Any, int]:
     import altair as alt
 
     expr, extra = _label_lines(labels)
-    return alt.Axis(labelLimit=LABEL_LIMIT, **({"labelExpr": expr} if expr else {})), extra
+    return alt.Axis(labelLimit=LABEL_LIMIT, labelExpr=expr if expr else alt.Undefined), extra
 
 
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
