@@ -80,6 +80,9 @@ def test_each_target_states_its_basis_with_its_numbers(result: NavigationResult)
     assert f"「{ACTIVE}」（上海市；该分支尚无有效发明专利，因 2021 年以来申请 4 件、近年研发活跃而列入；专利 4 件）" in zh
     assert MANY not in zh
     assert "valid inventions in the branch: 3" in en
+    # its one local patent counted as one, in English too (it read "holds 1 of its domestic patents")
+    assert "成都市有 1 件专利，占国内 14 件的 7.1%" in zh
+    assert "Chengdu holds 1 patent of its 14 domestic applications (7.1%)" in en
     assert "no valid invention in the branch yet, listed for recent activity — filed since 2021: 4; patents: 4" in en
 
 

@@ -273,3 +273,63 @@ def test_the_life_cycle_plot_never_prints_one_year_over_another() -> None:
     crowded = [(a[2], b[2]) for i, a in enumerate(labels) for b in labels[i + 1:]
                if abs(a[0] - b[0]) < 24 and abs(a[1] - b[1]) < 10]
     assert crowded == []
+
+
+#: the English core-patents table of a navigation report: Chinese titles (data) beside English applicants with their
+#: legal names, seven columns that never wrap
+CORE_EN = Table(
+    ["Application number", "Title", "Applicant", "Local", "Filing year", "Cited by (times)", "Family (patents)",
+     "High-value", "Status"],
+    [["CN200380000001.6", "一种车联网的协同感知方法及系统", "Dongjin Ding Co., Ltd. (东进鼎株式会社)", False, 2003, 25, 6, False,
+      "Lapsed"],
+     ["CN201180000012.9", "一种生物柴油的制备方法", "Hongfei Electronics Co., Ltd. (竑飞电子股份有限公司)", False, 2011, 21, 3,
+      True, "In force"],
+     ["CN201480000025.X", "一种固态锂离子电池", "Shenzhen Qide Municipal Engineering Co., Ltd. (深圳启德市政工程股份有限公司)",
+      False, 2014, 19, 5, True, "In force"],
+     ["CN200810000037.9", "一种交通流量预测方法、装置、设备及存储介质", "Kraus Feng KG (克劳斯丰两合公司)", False, 2008, 16, 4,
+      False, "Lapsed"]],
+    caption="Table 11 Core patents", table_id="t-core", plain_columns=(4,))
+
+
+def test_a_tables_columns_are_as_wide_as_their_content_asks() -> None:
+    """The English navigation report's core patents set each title four characters a line (the PDF's automatic
+    layout gave the column of Chinese titles what it gave a column of a few figures, its applicants a wide one): every
+    renderer sets each column's width from its content (``column_widths``) — a column that never wraps as wide as its
+    widest cell, the rest given where it shortens the rows most — the HTML and PDF as ``<col>`` shares, the DOCX as its
+    cells' widths."""
+    from zhichan.reports.document import PRINT_WIDTH_EM, column_widths
+    from zhichan.web.choices import label_em
+
+    shares = column_widths(CORE_EN, "en")
+    assert abs(sum(shares) - 1) < 1e-9
+    ems = [share * PRINT_WIDTH_EM for share in shares]
+    assert ems[1] >= 7.5, ems  # a title six characters a line at least (it stood four)
+    assert ems[0] >= label_em("CN200380000001.6") + 1  # an application number whole
+    assert ems[4] < ems[1] and ems[3] < ems[1]  # a year, a yes or no: no wider than they need
+    doc = Document("Example", "", [], lang="en")
+    doc.sections = [Section("7. Core patents", [CORE_EN])]
+    html = render_fragment(doc, mode="png")
+    cols = re.findall(r'<col style="width:([\d.]+)%">', html.split('<table id="t-core"', 1)[1].split("</colgroup>")[0])
+    assert [float(c) for c in cols] == [round(s * 100, 1) for s in shares]
+    table = docx.Document(io.BytesIO(render(doc, "docx"))).tables[-1]
+    widths = [cell.width for cell in table.rows[1].cells]
+    assert all(abs(w / sum(widths) - s) < 0.002 for w, s in zip(widths, shares, strict=True)), (widths, shares)
+    assert table.autofit is False
+
+
+def test_a_long_row_label_reads_whole_on_lines_of_its_own() -> None:
+    """Vega cut a bar's or a matrix row's label longer than its label limit with "…" (an English branch's path, a
+    long applicant's name): a label longer than a line is shown wrapped, whole, in the SVG the HTML shows and the
+    PNG the PDF and the DOCX print; its data keep the whole name (the tooltip, the highlight)."""
+    path = "Power batteries / Battery management systems / State-of-charge estimation and cell balancing of packs"
+    name = "深圳启德市政工程股份有限公司深圳启德市政工程股份有限公司光电科技研究院"
+    rows = [{"name": path, "n": 5}, {"name": name, "n": 3}, {"name": "成都市", "n": 1}]
+    for chart in (charts.bar("long-bar", rows, category="name", value="n", title="Bars", highlight=path),
+                  charts.heatmap("long-matrix", [{**r, "region": "Chengdu"} for r in rows], x="region", y="name",
+                                 value="n", title="Matrix")):
+        svg = chart.svg()
+        assert "…" not in svg, chart.chart_id
+        shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg) + re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+        assert all(word in shown for word in ("Power", "balancing", "Battery", "State-of-charge")), shown
+        assert "深圳启德" in shown and "研究院" in shown and "成都市" in shown
+        assert json.dumps(path) in chart.spec_json()  # the data keep the whole name

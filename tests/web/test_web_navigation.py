@@ -48,6 +48,29 @@ def test_chains_tree_and_branch_queries_link_to_search(client, env):
     assert ">新能源汽车</a>" in client.get("/navigation", params={"lang": "zh"}).text
 
 
+def test_an_example_chain_of_another_city_is_said_to_be_one_not_shown_as_the_callers_home(client, env):
+    """Chengdu's leader saw 泰安 as "home region" of two shipped chains on /navigation, though every report of theirs
+    is analysed for Chengdu: the list and the chain's page show the region a report is analysed for, and where the
+    definition was drawn up for another, say so — a shipped example for 泰安; a county is told its city's chain is
+    Chengdu's."""
+    login_as(client, env.engine, "cd_leader")
+    rows = {m.group(1): m.group(0) for m in re.finditer(
+        r'<tr><td[^>]*><a class="chain-link" href="/navigation/chains/(\w+)".*?</tr>', client.get("/navigation").text)}
+    for code in ("smart_equipment", "new_materials"):
+        assert '"分析地区">成都市<br>' in rows[code] and "随附示例，按泰安市编制" in rows[code], rows[code]
+    assert "泰安" not in rows["nev"] and "drawn-for" not in rows["nev"]
+    en = client.get("/navigation", params={"lang": "en"}).text
+    assert en.count("A shipped example drawn up for Tai&#39;an") == 2 and "Home region" not in en
+    page = client.get("/navigation/chains/smart_equipment", params={"lang": "zh"}).text
+    assert "分析地区：成都市 · <span class=\"drawn-for\">随附示例，按泰安市编制</span>" in page
+    assert "drawn-for" not in client.get("/navigation/chains/nev").text
+    data = client.get("/api/v1/navigation/chains/smart_equipment").json()
+    assert (data["home_region"], data["analysis_region"], data["drawn_for"], data["source"]) == (
+        "3709", "5101", "3709", "builtin")
+    login_as(client, env.engine, "wuhou")
+    assert "随附示例，按成都市编制" in client.get("/navigation/chains/nev").text
+
+
 def test_run_as_a_job_interactive_report_downloads_and_scope(client, env):
     login_as(client, env.engine, "cd_leader")
     r = _post(client, "/navigation/chains/nev/run", as_of="2023-12-31")

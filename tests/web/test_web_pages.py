@@ -324,7 +324,8 @@ STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit
                      "procedures.own_cases_total",
                      # a part of a line after " · ", whose other parts begin with a capital ("Corpus data · year to
                      # date", "zhichan 0.1.0 · corpus snapshot … · Patent data through …")
-                     "common.source_corpus", "indicators.as_of_kind.flow", "indicators.as_of_kind.stock",
+                     "common.source_corpus", "navigation.drawn_for.builtin", "navigation.drawn_for.database",
+                     "indicators.as_of_kind.flow", "indicators.as_of_kind.stock",
                      "indicators.ratio_records", "navigation.snapshot", "plans.reference_of",
                      "exchange.valuation.discount_band", "services.generates", "services.objection_change",
                      "services.local_rule", "services.object_own_unlisted", "procedures.local_rule")
@@ -343,7 +344,7 @@ def test_an_english_sentence_standing_alone_begins_with_a_capital():
 #: figure above a bound) or is no count (a name before "as holder")
 PLURAL_AFTER_A_COUNT = {
     "exchange.valuation.cost_note": "term", "exchange.valuation.income_total": "spread", "search.facets_estimated": "total",
-    "navigation.doc.rec.investment": "local", "protection.check.not_holder": "holders",
+    "protection.check.not_holder": "holders",
 }
 _COUNTED = re.compile(r"\{(\w+)\} (?:[a-z-]+ ){0,3}(?:patents|applicants|inventions|applications|designs|models|regions"
                       r"|holders|rows|agencies|officers|records|cases|hits|years|months|days|minutes|points|times|people"

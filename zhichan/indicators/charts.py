@@ -8,7 +8,6 @@ defined here. The map's boundaries are the reference GeoJSON: on the page the sp
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -130,35 +129,6 @@ LABEL_LINE_UNITS = 28
 LABEL_LIMIT_PX = 180
 
 
-def _units(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
-def wrap_label(label: str, units: int = LABEL_LINE_UNITS) -> list[str]:
-    """A row label as lines: its `` · `` parts packed greedily, a part longer than a line broken between words
-    (English) or characters (Chinese)."""
-    pieces: list[str] = []
-    for part in label.split(" · "):
-        if _units(part) <= units:
-            pieces.append(part)
-            continue
-        line = ""
-        for token in re.findall(r"\S+\s*" if " " in part else r".", part):
-            if line and _units(line + token.rstrip()) > units:
-                pieces.append(line.rstrip())
-                line = ""
-            line += token
-        if line.strip():
-            pieces.append(line.rstrip())
-    lines: list[str] = []
-    for piece in pieces:
-        if lines and _units(f"{lines[-1]} · {piece}") <= units:
-            lines[-1] = f"{lines[-1]} · {piece}"
-        else:
-            lines.append(piece)
-    return lines
-
-
 def _shown(value: Any) -> str:
     """A gauge's figure in its tooltip: two decimals, grouped, as the plan table shows it."""
     return "—" if value is None else f"{value:,.2f}"
@@ -187,7 +157,7 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
 
         growth = t.get("required_annual_growth")
         rows.append({
-            "label": gauge_label(t, lang), "lines": "\n".join(wrap_label(gauge_label(t, lang))),
+            "label": gauge_label(t, lang), "lines": "\n".join(rc.wrap_label(gauge_label(t, lang), LABEL_LINE_UNITS)),
             "status": status_labels[gauge_status(t)],
             "progress_pct": pct(t.get("current_value")), "forecast_pct": pct(t.get("forecast")),
             "base_pct": pct(t.get("base_value")), "target_pct": 100.0,

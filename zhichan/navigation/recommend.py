@@ -223,7 +223,8 @@ def recommendation_text(rec: dict[str, Any], result: NavigationResult, lang: str
             m("rec.target" if t["valid_inventions"] else "rec.target_unproven", name=party(t["name"], t.get("name_en")),
               region=named(t) or m("rec.abroad"), patents=t["patents"], valid_inventions=t["valid_inventions"],
               high_value=t["high_value"], recent=t["recent"], since=f["since"]) for t in f["targets"])
-        return m("rec.investment", path=path(), region=region, local=f["local"], domestic=f["domestic"],
+        return m("rec.investment", path=path(), region=region, local=m("count.patents", n=f["local"]),
+                 domestic=m("count.domestic", n=f["domestic"]),
                  local_share=_pct(f["local_share"]), chain_share=_pct(f["chain_local_share"]), rta=f"{f['rta']:.2f}",
                  judgement=translate(lang, f"navigation.strength.{f['strength']}"), targets=listed)
     if rec["kind"] == "talent":

@@ -73,10 +73,18 @@ def list_chains(engine: Engine | None = None) -> list[ChainSummary]:
 
 
 def get_chain(code: str, engine: Engine | None = None) -> Chain:
-    chain = _db_chains(engine).get(code) or builtin_chains().get(code)
+    return chain_with_source(code, engine)[0]
+
+
+def chain_with_source(code: str, engine: Engine | None = None) -> tuple[Chain, str]:
+    """A chain and where it comes from: ``database`` (imported or edited) or ``builtin`` (a shipped example)."""
+    chain = _db_chains(engine).get(code)
+    if chain is not None:
+        return chain, "database"
+    chain = builtin_chains().get(code)
     if chain is None:
         raise ChainNotFound(f"产业链 {code} 不存在 / no chain {code!r}")
-    return chain
+    return chain, "builtin"
 
 
 def save_chain(chain: Chain, engine: Engine) -> Chain:

@@ -34,8 +34,16 @@ def chains(engine: Engine, scope: Scope) -> list[dict[str, Any]]:
         out.append({**c.model_dump(), "home_region_name": region_display_name(c.home_region),
                     "home_region_name_en": region_display_name(c.home_region, "en"),
                     "analysis_region": region, "analysis_region_name": region_display_name(region),
-                    "analysis_region_name_en": region_display_name(region, "en")})
+                    "analysis_region_name_en": region_display_name(region, "en"),
+                    "drawn_for": _drawn_for(c.home_region, region)})
     return out
+
+
+def _drawn_for(home: str, analysed_for: str) -> str | None:
+    """The region a chain's definition was drawn up for where the caller's reports are analysed for another (a
+    shipped example for 泰安 seen by Chengdu's bureau, a city's chain run by one of its counties): the page says so
+    beside the region it analyses, rather than showing the definition's region as the caller's home."""
+    return home if home != analysed_for else None
 
 
 def chain_detail(engine: Engine, scope: Scope, code: str) -> dict[str, Any]:
@@ -43,7 +51,7 @@ def chain_detail(engine: Engine, scope: Scope, code: str) -> dict[str, Any]:
     from zhichan.navigation import service
 
     require_navigation(scope)
-    chain = service.get_chain(code, engine)
+    chain, source = service.chain_with_source(code, engine)
     region = analysis_region(scope, chain.home_region)
     branches = [{**b.model_dump(), "path": chain.path_name(b.id), "path_en": chain.path_name(b.id, "en"),
                  "children": len(chain.children(b.id))} for b in chain.branches]
@@ -53,6 +61,7 @@ def chain_detail(engine: Engine, scope: Scope, code: str) -> dict[str, Any]:
             "home_region_name_en": region_display_name(chain.home_region, "en"),
             "analysis_region": region, "analysis_region_name": region_display_name(region),
             "analysis_region_name_en": region_display_name(region, "en"),
+            "drawn_for": _drawn_for(chain.home_region, region), "source": source,
             "definition_hash": chain.definition_hash(), "branches": branches}
 
 

@@ -44,6 +44,61 @@ DEFAULT_HEIGHT = 260
 #: company names (~55 characters at 11 px; 260 cut "Shanghai Shunhai Optoelectronic Technology C…")
 LABEL_LIMIT = 360
 
+#: a category's label is wrapped into lines of at most this many units (a CJK character 2, anything else 1; under
+#: 6 px a unit at the axis's 11 px): every line within LABEL_LIMIT, so Vega cuts none with "…" (an English branch's
+#: path, a long applicant's name and its legal name), and a label that fits stays one line
+LABEL_LINE_UNITS = 58
+#: the pixels a wrapped label's extra line adds to its row
+LABEL_LINE_PX = 12
+
+
+def _units(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def wrap_label(label: str, units: int = LABEL_LINE_UNITS) -> list[str]:
+    """A row label as lines: its `` · `` parts packed greedily, a part longer than a line broken between words
+    (English) or characters (Chinese)."""
+    pieces: list[str] = []
+    for part in label.split(" · "):
+        if _units(part) <= units:
+            pieces.append(part)
+            continue
+        line = ""
+        for token in re.findall(r"\S+\s*" if " " in part else r".", part):
+            if line and _units(line + token.rstrip()) > units:
+                pieces.append(line.rstrip())
+                line = ""
+            line += token
+        if line.strip():
+            pieces.append(line.rstrip())
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and _units(f"{lines[-1]} · {piece}") <= units:
+            lines[-1] = f"{lines[-1]} · {piece}"
+        else:
+            lines.append(piece)
+    return lines
+
+
+def _label_lines(labels: Sequence[str]) -> tuple[str | None, int]:
+    """The axis's ``labelExpr`` showing each of ``labels`` longer than a line wrapped (None where none is), and the
+    lines the wrapping adds: the data keep the whole name (the tooltip, the highlight), the axis shows its lines."""
+    wrapped = {label: lines for label in labels if len(lines := wrap_label(label)) > 1}
+    if not wrapped:
+        return None, 0
+    expr = " : ".join(f"datum.label === {json.dumps(k)} ? {json.dumps(v, ensure_ascii=False)}" for k, v in wrapped.items())
+    return f"{expr} : datum.label", sum(len(v) - 1 for v in wrapped.values())
+
+
+def _row_axis(labels: Sequence[str]) -> tuple[Any, int]:
+    """A category axis whose every label reads whole (:func:`_label_lines`), and the lines its wrapping adds."""
+    import altair as alt
+
+    expr, extra = _label_lines(labels)
+    return alt.Axis(labelLimit=LABEL_LIMIT, labelExpr=expr if expr else alt.Undefined), extra
+
+
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -205,8 +260,8 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
     import altair as alt
 
     order = list(dict.fromkeys(str(r[category]) for r in rows))
-    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order,
-                                           axis=alt.Axis(labelLimit=LABEL_LIMIT))
+    axis, extra = _row_axis(order) if horizontal else (alt.Axis(labelLimit=LABEL_LIMIT), 0)
+    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order, axis=axis)
     counted = [r.get(value) for r in _jsonable(rows)]
     # counts get whole-number ticks (a ranking of 0–3 patents showed 0.2 steps); other values Vega's own axis
     axis = {"axis": _value_axis(counted)} if _is_count(counted) else {}
@@ -219,7 +274,7 @@ def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, cat
         enc["color"] = alt.condition(
             alt.datum[category] == highlight, alt.value(PALETTE[1]), alt.value(PALETTE[0])
         )
-    h = (height or max(120, 22 * len(order))) if horizontal else height
+    h = (height or max(120, 22 * len(order))) + LABEL_LINE_PX * extra if horizontal else height
     chart = _base(rows, title, width, h).mark_bar().encode(
         **({"y": cat, "x": val} if horizontal else {"x": cat, "y": val}), **enc
     )
@@ -263,11 +318,12 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
     ys = list(y_order) if y_order is not None else list(dict.fromkeys(str(r[y]) for r in rows))
     scale = (alt.Scale(scheme="redblue", domainMid=diverging_mid) if diverging_mid is not None
              else alt.Scale(scheme="blues"))
-    base = _base(rows, title, width or max(240, 60 * len(xs)), height or max(160, 22 * len(ys)))
+    # long row labels (an English branch's path, an applicant) whole: wrapped into lines within LABEL_LIMIT, not cut
+    y_axis, extra = _row_axis(ys)
+    base = _base(rows, title, width or max(240, 60 * len(xs)), (height or max(160, 22 * len(ys))) + LABEL_LINE_PX * extra)
     rect = base.mark_rect().encode(
         x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=x_label_angle)),
-        # long row labels (an English branch name, an applicant) whole up to LABEL_LIMIT, not cut at Vega's 180
-        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
+        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=y_axis),
         color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale, legend=_count_legend(rows, value)),
         tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
     )

@@ -177,6 +177,93 @@ def column_layout(table: Table, lang: str = "zh") -> list[str]:
     return layout
 
 
+#: a printed table's width in em of its type: A4's 174 mm between the margins at 8.5 pt (the PDF's and the DOCX's)
+PRINT_WIDTH_EM = 58.0
+#: what a cell costs beyond its text, in em: its padding and borders (0.4 rem a side at 10 pt, ~0.95 em) and a
+#: margin for the estimate (团队专利 at 1.0 stood three characters a line)
+CELL_PAD_EM = 1.5
+#: the narrowest a wrapping column is set, in em: a Chinese title four characters a line is unreadable
+TEXT_MIN_EM = 6.0
+#: a wrapped line holds a little less than its width (a line breaks at a space or before a word, not mid-word)
+WRAP_WASTE = 1.12
+#: a piece of text no line breaks: a Latin word (up to and with its hyphen: High-|value), a number
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef-]+-?")
+
+
+#: a heading's Chinese term is kept on a line up to this width, in em; a longer one on two
+HEADING_TERM_EM = 6.0
+#: a heading's parts: between spaces, a bracket's part with its brackets (金额 / （元）)
+_HEADING_PART = re.compile(r"[（(][^）)]*[）)]|[^\s（(]+")
+
+
+def _longest_word_em(text: str) -> float:
+    """The widest piece of ``text`` no line can break (a Latin word, a number; a Chinese character breaks anywhere)."""
+    from zhichan.web.choices import label_em
+
+    return max([label_em(w) for w in _UNBREAKABLE.findall(text)] + [1.0 if text.strip() else 0.0])
+
+
+def _heading_em(text: str) -> float:
+    """The narrowest a column's heading is set: its longest word, and a Chinese term whole (up to
+    :data:`HEADING_TERM_EM`, a longer one in two lines) — a column of a few figures had set 有效发明专利（件） two
+    characters a line."""
+    from zhichan.web.choices import label_em
+
+    terms = [label_em(part) for part in _HEADING_PART.findall(text) if re.search(r"[\u2e80-\u9fff]", part)]
+    whole = [em if em <= HEADING_TERM_EM else max(HEADING_TERM_EM * 2 / 3, em / 2) for em in terms]
+    return max([_longest_word_em(text), *whole])
+
+
+def column_widths(table: Table, lang: str = "zh", width_em: float = PRINT_WIDTH_EM) -> list[float]:
+    """Each column's share of the table's width, by its content in ``lang`` — what every renderer sets (the HTML's and
+    PDF's ``<col>``, the DOCX's cell widths), so a column of long titles is not squeezed to a few characters a line
+    beside columns wider than they need (the English core patents: each title four characters a line, its applicant
+    in a wide column, under headings that wrap anyway).
+
+    A column that never wraps (figures, short labels: :func:`column_layout`) is as wide as its widest cell, and as its
+    heading (a short one whole, another's longest word). Every other column starts at its longest word (at least
+    :data:`TEXT_MIN_EM`, or its longest cell where that is less) and the width left is given, half an em at a time,
+    where it shortens the rows most: a row is as tall as its cell of the most lines."""
+    from zhichan.web.choices import label_em
+
+    layout = column_layout(table, lang)
+    texts = [row_texts(table, row, lang) for row in table.rows]
+    count = len(table.columns)
+    widths: list[float] = []
+    wrapping: list[int] = []
+    for i, (name, kind) in enumerate(zip(table.columns, layout, strict=True)):
+        cells = [row[i] for row in texts]
+        heading = label_em(name) if is_short(name) else _heading_em(name)
+        if kind:  # never wrapped
+            widths.append(max([heading] + [label_em(c) for c in cells]))
+            continue
+        longest = max([label_em(c) for c in cells] + [0.0])
+        widths.append(max([heading, min(TEXT_MIN_EM, longest)] + [_longest_word_em(c) for c in cells]))
+        wrapping.append(i)
+    left = width_em - CELL_PAD_EM * count - sum(widths)
+    lengths = [[label_em(row[i]) * WRAP_WASTE for i in range(count)] for row in texts]
+
+    def height(w: list[float]) -> float:
+        return sum(max([1.0] + [row[i] / w[i] for i in wrapping if w[i]]) for row in lengths)
+
+    step = 0.5
+    while wrapping and left >= step:
+        now = height(widths)
+        gains = []
+        for i in wrapping:
+            widths[i] += step
+            gains.append((now - height(widths), max(row[i] for row in lengths) if lengths else 0.0, -i))
+            widths[i] -= step
+        gain, _, best = max(gains)
+        if gain <= 1e-9:  # every row one line: the rest is spread by the shares
+            break
+        widths[-best] += step
+        left -= step
+    padded = [w + CELL_PAD_EM for w in widths]
+    total = sum(padded)
+    return [w / total for w in padded]
+
+
 def is_short(text: str) -> bool:
     """Whether a heading or a cell reads as one short label (:data:`SHORT_EM`), never wrapped."""
     from zhichan.web.choices import label_em

@@ -34,6 +34,7 @@ from zhichan.reports.document import (
     Section,
     Table,
     column_layout,
+    column_widths,
     is_short,
     printable_document,
     row_texts,
@@ -132,7 +133,7 @@ def _no_wrap(cell: Any) -> None:
     cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))
 
 
-def _table(document: Any, table: Table, lang: str) -> None:
+def _table(document: Any, table: Table, lang: str, width_mm: float) -> None:
     """As the HTML's: figures right-aligned under a right-aligned heading, short labels and headings kept on one line
     (:func:`zhichan.reports.document.column_layout`)."""
     if table.caption:
@@ -158,8 +159,15 @@ def _table(document: Any, table: Table, lang: str) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if kind:
                 _no_wrap(cell)
+    # each column as wide as its content asks (column_widths), as in the HTML and PDF: Word's autofit gave a column
+    # of long titles no more than one of a few figures
+    t.autofit = False
+    widths = [Mm(width_mm * share) for share in column_widths(table, lang)]
+    for column, width in zip(t.columns, widths, strict=True):
+        column.width = width
     for row in t.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(8.5)
@@ -189,7 +197,7 @@ def _section(document: Any, section: Section, level: int, width_mm: float, lang:
             for item in block.items:
                 document.add_paragraph(item, style="List Bullet")
         elif isinstance(block, Table):
-            _table(document, block, lang)
+            _table(document, block, lang, width_mm)
         elif isinstance(block, Figure):
             _figure(document, block, width_mm)
         else:

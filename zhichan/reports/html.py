@@ -26,6 +26,7 @@ from zhichan.reports.document import (
     Section,
     Table,
     column_layout,
+    column_widths,
     is_short,
     row_texts,
 )
@@ -102,10 +103,13 @@ def _table(table: Table, lang: str) -> str:
                         for text, kind in zip(row_texts(table, row, lang), layout, strict=True))
         body.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
+    # each column as wide as its content asks (column_widths): a column that never wraps keeps its width whatever
+    # the share says (the table lays out automatically)
+    cols = "".join(f'<col style="width:{share * 100:.1f}%">' for share in column_widths(table, lang))
     tid = f' id="{escape(table.table_id)}"' if table.table_id else ""
     # a table that fits on a page is printed whole (the filing years' began at a page's foot: its heading, one row)
     whole = ' class="whole"' if len(table.rows) <= WHOLE_TABLE_ROWS else ""
-    return f"<table{tid}{whole}>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f"<table{tid}{whole}>{caption}<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def script_json(json_text: str) -> str:
