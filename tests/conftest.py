@@ -455,3 +455,17 @@ def strict_messages() -> Iterator[None]:
     i18n.STRICT = True
     yield
     i18n.STRICT = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def rendered_documents() -> Iterator[None]:
+    """A procedure step's generated document (PDF and DOCX) rendered once per process for the same document: the tests
+    walk the same case with the same values again and again (on both databases, several tests over one world), and a
+    rendering costs ~0.2 CPU-s (tests/protection/test_adjudication.py: 130 renderings, 87 of them repeats, half its CPU).
+    The bytes are those a rendering makes (the document is dated by its own date, not the clock)."""
+    from zhichan import reports
+
+    reports.RENDERED = {}
+    yield
+    reports.RENDERED = None
+

@@ -74,14 +74,13 @@ SIGNATURE_LINES = frozenset({"{office}", "{today}"})
 
 def render(template: dict[str, Any], values: Mapping[str, Any], *, synthetic: bool = False) -> tuple[bytes, bytes]:
     """The filled template as (PDF, DOCX); ``synthetic``: the case is synthetic, and the document says so."""
-    from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
-    from zhichan.reports.pdf import render_pdf
+    from zhichan.reports import pdf_and_docx
 
     paragraphs = [Paragraph(fill(str(p), values), style="signature" if str(p).strip() in SIGNATURE_LINES else "body")
                   for p in template["paragraphs"]]
     doc = Document(title=str(template.get("title", "")), sections=[Section("", list(paragraphs))], layout="letter",
                    generated_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC), synthetic=synthetic)
-    return render_pdf(doc), render_docx(doc)
+    return pdf_and_docx(doc)
 
 
 #: documents the office issues, generated when a step leaves them empty; a party's own papers (请求书,

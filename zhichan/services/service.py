@@ -77,8 +77,7 @@ def decision_generator(procedures: ProcedureService) -> Callable[[Session, Docum
     deciding organization issues it (a province recommends a city's case)."""
 
     def generate(session: Session, request: DocumentRequest) -> tuple[Upload, ...]:
-        from zhichan.reports.docx import render_docx  # python-docx with the first document, not at import
-        from zhichan.reports.pdf import render_pdf
+        from zhichan.reports import pdf_and_docx
 
         entry = entry_for_procedure(request.procedure)
         title = entry.decisions.get(request.event) if entry else None
@@ -93,8 +92,9 @@ def decision_generator(procedures: ProcedureService) -> Callable[[Session, Docum
         doc = decision_document(title=title.zh, decl=decl, spec=spec, case=case, fields=request.fields,
                                 issuer=in_language(org.name, "zh") if org else "", now=request.now, seq=request.seq)
         name = f"{case['number']}-{title.zh}"
-        return (Upload(request.slot, f"{name}.pdf", render_pdf(doc), generated=True),
-                Upload(request.slot, f"{name}.docx", render_docx(doc), generated=True))
+        pdf, docx = pdf_and_docx(doc)
+        return (Upload(request.slot, f"{name}.pdf", pdf, generated=True),
+                Upload(request.slot, f"{name}.docx", docx, generated=True))
 
     return generate
 
