@@ -332,7 +332,6 @@ def test_the_holder_is_named_in_the_pages_language(env: WebEnv) -> None:
 
     from zhichan.platform.db import session_scope
     from zhichan.platform.models import Organization
-    from zhichan.web.testing import WUHOU_ENTERPRISE
 
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         s.execute(update(Organization).where(Organization.name == WUHOU_ENTERPRISE)
