@@ -1838,8 +1838,9 @@ class ProcedureService:
             "takers": [(s["event"], s["user_id"]) for s in steps], "user_id": scope.user_id, "held": held,
             "said": self.expectations(decl), "office": Office.of(scope, row.org_path)}
         actions = offered(decl, row.state, row.is_open, scope.role, keep=keep, **caller)
-        # the steps another office takes (a provincial recommendation): the page says who, beside the caller's own
-        elsewhere = [t for t in offered(decl, row.state, row.is_open, scope.role, **(caller | {"office": None}))
+        # the steps another office takes (a provincial recommendation): the page says who, beside the caller's own —
+        # whether or not a domain holds them back now (over the city's quota), which is for that office to read
+        elsewhere = [t for t in offered(decl, row.state, row.is_open, scope.role, **(caller | {"office": None, "held": {}}))
                      if office_problem(t, caller["office"], party=party, counterparty=counterparty)]
         # the steps held back from this state, and from which day: the page says so beside each
         held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
