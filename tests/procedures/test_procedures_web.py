@@ -503,6 +503,8 @@ def test_a_case_moved_to_a_sibling_office_leaves_the_old_offices_pages(env: WebE
     found = re.search(r'value="(\d+)"(?:(?!value=).)*?Jinjiang District Intellectual Property Administration', form, re.S)
     assert found is not None
     jinjiang = found.group(1)
+    # the office handling it is not offered: the engine refuses it (it was listed, named first)
+    assert "Wuhou District Intellectual Property Administration" not in form.split("</form>", 1)[0]
     moved = officer.post(f"/cases/{case_id}/act/transfer_jurisdiction", data={
         "csrf_token": token, "version": str(version), "receiving_office": jinjiang, "reason": "异议成立"},
         follow_redirects=False)

@@ -48,7 +48,11 @@ def test_an_objection_upheld_moves_the_case_to_the_office_named(world: World, mo
         offices = {o.value for o in world.service.options(
             next(f for t in view["actions"] if t.event == "transfer_jurisdiction" for f in t.fields
                  if f.name == "receiving_office"), view["case"]["region_code"])}
+        # the form's list: the province's offices but the handling one, which the engine refuses below
+        spec = next(t for t in view["actions"] if t.event == "transfer_jurisdiction")
+        listed = {o.value for o in world.service.receiving_options(s, world.scope("wuhou_officer"), spec, view["case"])}
     assert {jinjiang, wuhou} <= offices and zhejiang not in offices
+    assert listed == offices - {wuhou}
     for named, message in ((wuhou, "办案机关"), ("999999", "列表")):  # itself; no office of the list
         with pytest.raises(FormError) as info:
             act(world, "wuhou_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),

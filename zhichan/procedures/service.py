@@ -954,6 +954,15 @@ class ProcedureService:
         with Session(self.engine) as s:
             return tuple(Option(str(i), Text(zh=name, en=name_en or name)) for i, name, name_en in s.execute(query))
 
+    def receiving_options(self, session: Session, scope: Scope, spec: TransitionSpec, case: Mapping[str, Any]) -> tuple[Option, ...]:
+        """The offices the form of ``spec`` — a step that moves ``case`` (``transfers``) — offers to name: its province's
+        (:meth:`_offices`) but the one handling it, and for a step of an office above (指定管辖) those of the caller's area
+        only — what :meth:`_receiving` accepts (a list naming the handling office offered a choice the engine refuses)."""
+        paths = dict(session.execute(select(Organization.id, Organization.path).where(
+            Organization.kind.in_(TRANSFER_OFFICE_KINDS), Organization.region_code.like(f"{case['region_code'][:2]}%"))).all())
+        return tuple(o for o in self._offices(case["region_code"]) if int(o.value) != case["org_id"]
+                     and (spec.office is None or scope.covers_org_path(paths.get(int(o.value), ""))))
+
     def _receiving(self, session: Session, scope: Scope, spec: TransitionSpec, row: Any, fields: dict[str, Any]) -> Any:
         """The office a step that moves the case names (``transfers``: its field ``receiving_office``), checked: an IP
         office of the platform other than the handling one, and — for a step of an office above (指定管辖) — one in that

@@ -16,7 +16,14 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.models import Organization, User
 from zhichan.platform.orgs import RowName, english_names, org_display_name
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
+from zhichan.procedures.declaration import (
+    RECEIVING_OFFICE,
+    ClockSpec,
+    Declaration,
+    FieldSpec,
+    TransitionSpec,
+    period_text,
+)
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES, party_filter
 from zhichan.procedures.service import (
@@ -293,7 +300,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
-        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options},
+        "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
+                                          if t.transfers and f.name == RECEIVING_OFFICE else
+                                          service.options(f, case["region_code"]) for f in t.fields if f.options},
                                 service.generated(decl.procedure))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
