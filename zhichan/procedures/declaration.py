@@ -505,12 +505,13 @@ class Declaration(Strict):
             reached |= {self.target_of(t, s) for t in self.transitions if name in t.starts for s in t.source}
             todo = list(reached)
             while todo:
-                for t in self.transitions_from(todo.pop()):
-                    for s in t.source:
-                        after = self.target_of(t, s)
-                        if name not in t.stops and after not in reached:
-                            reached.add(after)
-                            todo.append(after)
+                state = todo.pop()
+                for t in self.transitions_from(state):
+                    # from this state (a step of several sources — 指定管辖 — led from each of them to every other)
+                    after = self.target_of(t, state)
+                    if name not in t.stops and after not in reached:
+                        reached.add(after)
+                        todo.append(after)
             found[name] = (frozenset(s for s in reached if not self.states[s].final), tuple(clock.awaits))
         return found
 
