@@ -75,13 +75,14 @@ def test_a_recommendation_is_offered_to_the_provincial_office_only(world: World)
 
 def test_a_recommendation_awaited_is_on_the_provincial_officers_own_todo(world: World) -> None:
     """The province's officer is the one awaited for 出具推荐函 on a county's application: the case is on its own 我的待办
-    (it was only in its area view), and not on the city's officer's (the office between, which does not take it);
-    recommended, it leaves the province's list."""
+    (it was only in its area view), and not on the city's officer's (the office between, which does not take it), nor
+    on the handling office's, which may refuse it or ask for a cure but is not awaited (``filed`` awaits
+    ``province:case_officer``); recommended, it leaves the province's list."""
     case = _filed(world)
     _province_officer(world)
     assert case["id"] in todo_ids(world, "sc_officer")
     assert case["id"] not in todo_ids(world, "chengdu_officer")
-    assert case["id"] in todo_ids(world, "wuhou_officer")  # the handling office still decides a refusal or a cure
+    assert case["id"] not in todo_ids(world, "wuhou_officer")
     _recommend(world, world.scope("sc_officer"), case)
     assert case["id"] not in todo_ids(world, "sc_officer")
 
@@ -92,6 +93,7 @@ def test_a_case_filed_before_the_step_named_its_office_follows_today(world: Worl
     def without_office(raw: dict[str, Any]) -> None:
         for t in raw["transitions"]:
             t.pop("office", None)
+        raw["states"]["filed"]["awaits"] = ["case_officer"]  # no office's role to await then
 
     filed_under_earlier(world.engine, case["id"], without_office)
     actions, elsewhere = _steps(world, world.scope("chengdu_officer"), case)

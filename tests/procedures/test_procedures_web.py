@@ -503,6 +503,8 @@ def test_a_case_moved_to_a_sibling_office_leaves_the_old_offices_pages(env: WebE
     found = re.search(r'value="(\d+)"(?:(?!value=).)*?Jinjiang District Intellectual Property Administration', form, re.S)
     assert found is not None
     jinjiang = found.group(1)
+    # the office handling it is not offered: the engine refuses it (it was listed, named first)
+    assert "Wuhou District Intellectual Property Administration" not in form.split("</form>", 1)[0]
     moved = officer.post(f"/cases/{case_id}/act/transfer_jurisdiction", data={
         "csrf_token": token, "version": str(version), "receiving_office": jinjiang, "reason": "异议成立"},
         follow_redirects=False)
@@ -512,3 +514,16 @@ def test_a_case_moved_to_a_sibling_office_leaves_the_old_offices_pages(env: WebE
     assert officer.get(f"/cases/{case_id}").status_code == 404
     receiving = client_for(env, "jinjiang_officer")
     assert f"/cases/{case_id}" in receiving.get("/todo").text and receiving.get(f"/cases/{case_id}").status_code == 200
+
+
+def test_an_office_above_reads_whom_a_case_awaits_as_the_handling_offices(env: WebEnv) -> None:
+    """A district's case awaits its officers: on their 我的待办, not on the city's — the city, which sees the case (and is
+    offered a step of the handling office or one above, an ``area`` step such as a deal's registration), reads on its
+    page that the handling office's officer is awaited (it read 办案人员, its own role, with the case on no list of its)."""
+    officer = client_for(env, "wuhou_officer")
+    case_id, _ = accepted_case(officer)
+    leader = client_for(env, "cd_leader")
+    assert officer.get(f"/api/v1/cases/{case_id}").json()["awaited_shown"] == ["办案人员"]
+    assert leader.get(f"/api/v1/cases/{case_id}").json()["awaited_shown"] == ["办案机关办案人员"]
+    page = leader.get(f"/cases/{case_id}", params={"lang": "en"}).text
+    assert "Case officer of the office handling the case" in page.split('id="case-awaited"', 1)[1].split("</p>", 1)[0]

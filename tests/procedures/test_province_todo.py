@@ -103,6 +103,7 @@ def _mixed(world: World) -> set[int]:
     def without_office(raw: dict[str, Any]) -> None:
         for t in raw["transitions"]:
             t.pop("office", None)
+        raw["states"]["filed"]["awaits"] = ["case_officer"]  # no office's role to await then
 
     filed_under_earlier(world.engine, earlier["id"], without_office)
     awaiting.add(earlier["id"])

@@ -48,7 +48,11 @@ def test_an_objection_upheld_moves_the_case_to_the_office_named(world: World, mo
         offices = {o.value for o in world.service.options(
             next(f for t in view["actions"] if t.event == "transfer_jurisdiction" for f in t.fields
                  if f.name == "receiving_office"), view["case"]["region_code"])}
+        # the form's list: the province's offices but the handling one, which the engine refuses below
+        spec = next(t for t in view["actions"] if t.event == "transfer_jurisdiction")
+        listed = {o.value for o in world.service.receiving_options(s, world.scope("wuhou_officer"), spec, view["case"])}
     assert {jinjiang, wuhou} <= offices and zhejiang not in offices
+    assert listed == offices - {wuhou}
     for named, message in ((wuhou, "办案机关"), ("999999", "列表")):  # itself; no office of the list
         with pytest.raises(FormError) as info:
             act(world, "wuhou_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
@@ -98,3 +102,50 @@ def test_the_upper_level_designates_an_office_within_its_area(world: World, monk
         {"receiving_office": jinjiang, "reason": "两区对管辖权有争议，指定锦江区管辖"})
     assert case["id"] in todo_ids(world, "jinjiang_officer")
     act(world, "jinjiang_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-09"}, (pdf(),))
+
+
+def _as_revision_3(raw: dict[str, Any]) -> None:
+    """``protection.patent_dispute`` as revision 3 declared it — every demo dispute's: no step moves the case, and the
+    decision on an objection offered the upheld outcome (it moved nothing)."""
+    raw["revision"] = 3
+    raw["transitions"] = [t for t in raw["transitions"]
+                          if t["event"] not in ("transfer_jurisdiction", "designate_jurisdiction")]
+    for t in raw["transitions"]:
+        t.pop("by_law", None)
+        t.pop("transfers", None)
+        if t["event"] == "decide_jurisdiction":
+            t["fields"][0]["choices"] = ["异议成立，移送有管辖权的机关", "异议不成立，继续处理"]
+
+
+def test_a_dispute_filed_under_revision_3_moves_by_the_laws_step(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An objection upheld in a dispute filed under revision 3: its decision's upheld outcome is refused beside the
+    field, pointing to the step that moves the case — the law's (``by_law``), offered to the earlier revision too, on
+    the page and the to-do list — and that step moves it; the case keeps its declaration."""
+    from tests.procedures.helpers import filed_under_earlier
+    from zhichan.procedures.models import StoredDeclaration
+    from zhichan.protection.rules import DisputeRules
+
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 13))
+    case = objected(world)
+    # the dispute's rules from here on (the engine's test case was opened without its start's admission checks)
+    world.service.add_hook("protection.patent_dispute", DisputeRules(world.service, lambda: None))
+    filed_under_earlier(world.engine, case["id"], _as_revision_3)
+    jinjiang = office(world, "510104")
+    with session_scope(world.engine) as s:
+        digest = s.scalar(select(Case.declaration_digest).where(Case.id == case["id"]))
+        assert s.scalar(select(StoredDeclaration.revision).where(StoredDeclaration.digest == digest)) == 3
+        offered = {t.event for t in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
+    assert {"decide_jurisdiction", "transfer_jurisdiction"} <= offered and "designate_jurisdiction" not in offered
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 13)),
+            {"outcome": "异议成立，移送有管辖权的机关"})
+    assert set(info.value.errors) == {"outcome"} and "“异议成立，移送有管辖权的机关”" in info.value.errors["outcome"]
+    assert case["id"] in todo_ids(world, "wuhou_officer")
+    act(world, "wuhou_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
+        {"receiving_office": jinjiang, "reason": "被请求人住所地在锦江区，异议成立"})
+    with session_scope(world.engine) as s:
+        row = s.get(Case, case["id"])
+        assert row is not None and (str(row.org_id), row.state, row.declaration_digest) == (jinjiang, "served", digest)
+    # the objection decided: the closing clock runs again, and the receiving office goes on
+    assert clocks(world, case, "jinjiang_officer")["closing"]["status"] == "running"
+    assert case["id"] in todo_ids(world, "jinjiang_officer")

@@ -337,3 +337,27 @@ def test_a_credit_listed_requester_is_refused(hooked: tuple[World, dict[str, str
         world.service.start(s, world.scope("ent_user"), PROCEDURE, fields=_request(numbers["co_owned"]),
                             uploads=DOCS, now=at(D(2026, 9, 14)))
     assert "成知信〔2026〕9号" in info.value.errors["applicant"]
+
+
+def test_an_application_under_review_awaits_the_provinces_recommendation_not_its_own_office(
+        hooked: tuple[World, dict[str, str]]) -> None:
+    """令85号: the provincial office recommends. An application under review awaits its officer (``filed`` awaits
+    ``province:case_officer``), on its 我的待办; the office it was filed with (武侯区) and the city above may refuse it or
+    ask for a cure — offered on the page — but nobody waits for that: it is on neither list (it was on the handling
+    office's, counted as its own), and the page names the provincial officer as the one awaited."""
+    from tests.procedures.helpers import todo_ids
+
+    world, numbers = hooked
+    province = _province_officer(world)
+    with session_scope(world.engine) as s:
+        case = world.service.start(s, world.scope("ent_user"), PROCEDURE, fields=_request(numbers["co_owned"]),
+                                   uploads=DOCS)
+    with session_scope(world.engine) as s:
+        listed = {i["id"] for i in world.service.todo(s, province, limit=100)["items"]}
+        handling = world.service.case(s, world.scope("wuhou_officer"), case["id"])
+        upper = world.service.case(s, province, case["id"])
+    assert case["id"] in listed
+    assert case["id"] not in todo_ids(world, "wuhou_officer") and case["id"] not in todo_ids(world, "chengdu_officer")
+    assert {"refuse", "request_cure"} <= {t.event for t in handling["actions"]}
+    assert handling["awaited"] == upper["awaited"] == frozenset({"province:case_officer"})
+    assert "recommend" in {t.event for t in upper["actions"]}

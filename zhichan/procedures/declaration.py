@@ -20,10 +20,10 @@ import re
 from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 from statemachine.exceptions import InvalidDefinition
 from statemachine.io import create_machine_class_from_definition
 from statemachine.statemachine import StateChart
@@ -102,6 +102,10 @@ PERIOD_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 #: who a state or a running period awaits: officers of a role, the case's ``party``, its ``counterparty``
 Actor = Role | Literal["party", "counterparty"]
+#: who a state awaits besides: officers of a role of an office above the one handling the case, who take its step of
+#: that office (``province:case_officer``: the provincial officer who recommends an application — the city's officer,
+#: who may refuse it or ask for a cure, is not awaited; :func:`upper_actor`)
+OfficeActor = Annotated[str, StringConstraints(pattern=r"^(province|above|upper):(case_officer|window_staff|bureau_leader|system_admin)$")]
 
 
 class ClockSpec(Strict):
@@ -176,8 +180,9 @@ class StateSpec(Strict):
     #: who is expected to act next in this state — officers of a role, ``party``, ``counterparty`` —, of those who
     #: have a step of their own here: the case is on their to-do lists only (a leader who may refuse an application
     #: the officer decides on is not awaited). Every open state of a shipped declaration says it; a declaration
-    #: without it (an earlier file a case was filed under) awaits everyone who has a step of their own
-    awaits: tuple[Actor, ...] | None = None
+    #: without it (an earlier file a case was filed under) awaits everyone who has a step of their own. A role of an
+    #: office above the handling one (:data:`OfficeActor`, ``province:case_officer``) is awaited in that office's steps
+    awaits: tuple[Actor | OfficeActor, ...] | None = None
 
 
 class StepSpec(Strict):
@@ -267,6 +272,10 @@ class TransitionSpec(StepSpec):
     optional: bool = False
     #: the requests this step decides, and who is expected to decide them while one is pending (:class:`DecisionSpec`)
     decides: DecisionSpec | None = None
+    #: a step the law itself provides (移送 of a dispute whose jurisdiction objection is upheld, 81号令 第九条 and
+    #: 专利法实施细则 第九十七条): a case filed under an earlier declaration without it is offered it too, where that
+    #: declaration has its states, clocks and the steps it decides or follows (:func:`in_current_words`)
+    by_law: bool = False
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -595,17 +604,41 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
         return t.model_copy(update={"fields": (*t.fields, *by_law)}) if by_law else t
 
     transitions = tuple(step_now(t) for t in kept.transitions)
+    added = law_steps(kept, current)
     states = {name: reworded(spec, current.states[name].title if name in current.states else None)
               for name, spec in kept.states.items()}
     start = reworded(kept.start, current.start.title)
-    if start is kept.start and all(a is b for a, b in zip(transitions, kept.transitions, strict=True)) \
+    if start is kept.start and all(a is b for a, b in zip(transitions, kept.transitions, strict=True)) and not added \
             and all(states[name] is spec for name, spec in kept.states.items()) and kept.parties == current.parties:
         return kept
     body, digest = kept.body, kept.digest  # the kept declaration's, computed before the copy takes them along
-    worded = kept.model_copy(update={"transitions": transitions, "states": states, "start": start,
+    worded = kept.model_copy(update={"transitions": (*transitions, *added), "states": states, "start": start,
                                      "parties": current.parties})
+    for derived in DERIVED:  # computed afresh from the steps added (the state chart, the decisions …)
+        worded.__dict__.pop(derived, None)
     worded.__dict__.update(body=body, digest=digest)
     return worded
+
+
+#: what a declaration computes from its parts once (cached), but its stored body and digest
+DERIVED = ("machine", "periods_awaiting", "pause_enders", "single_requests", "decisions", "pending_awaiting",
+           "expected_body")
+
+
+def law_steps(kept: Declaration, current: Declaration) -> tuple[TransitionSpec, ...]:
+    """The steps ``current`` declares ``by_law`` that ``kept`` (an earlier file a case was filed under) lacks and can
+    take: its states, clocks and the steps they decide or follow are ``kept``'s too (移送 on an objection upheld, for a
+    dispute filed under revision 3, whose decision on the objection offered the upheld outcome and moved nothing)."""
+    events = {t.event for t in kept.transitions}
+
+    def fits(t: TransitionSpec) -> bool:
+        clocks = {*t.starts, *t.stops, *t.pauses, *t.resumes, *t.answers, *t.idle, *t.lapsed, *t.within,
+                  *([t.extends.clock] if t.extends else [])}
+        follows = {*t.after, *(t.decides.requests if t.decides else ()), *(e for group in t.not_by for e in group)}
+        return set(t.source) <= set(kept.states) and (t.target == STAY or t.target in kept.states) \
+            and clocks <= set(kept.clocks) and follows <= events and set(t.requires) <= {f.name for f in kept.start.fields}
+
+    return tuple(t for t in current.transitions if t.by_law and t.event not in events and fits(t))
 
 
 def expected_as(kept: Declaration, current: Declaration) -> Declaration:
@@ -652,7 +685,11 @@ def upper_actor(office: str, role: str) -> str:
 
 
 def takes(t: StepSpec, actor: str) -> bool:
-    """Whether ``actor`` (a role, ``party`` or ``counterparty``: :data:`Actor`) may take ``t`` as its own."""
+    """Whether ``actor`` (a role, ``party`` or ``counterparty``: :data:`Actor`; a role of an office above the handling
+    one, :data:`OfficeActor`: in that office's steps) may take ``t`` as its own."""
+    if ":" in actor:
+        office, role = actor.split(":", 1)
+        return getattr(t, "office", None) == office and role in t.roles
     return t.party if actor == "party" else t.counterparty if actor == "counterparty" else actor in t.roles
 
 

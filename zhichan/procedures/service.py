@@ -648,16 +648,17 @@ def stalled(decl: Declaration, state: str, is_open: bool, awaited_now: frozenset
     for actor in sorted(actors):
         who: dict[str, Any] = {"officer": actor not in ("party", "counterparty"), "party": actor == "party",
                                "counterparty": actor == "counterparty"}
-        if on_todo(decl, state, offered(decl, state, is_open, actor, held=held, **who, **case), actor,
+        role = actor.rpartition(":")[2]  # an office above's role (``province:case_officer``) takes its office's steps
+        if on_todo(decl, state, offered(decl, state, is_open, role, held=held, **who, **case), role,
                    awaited=awaited_now, **who):
             continue
         kept: list[tuple[TransitionSpec, Hold]] = [
-            (t, held[t.event]) for t in offered(decl, state, is_open, actor, held={}, **who, **case)
-            if awaits(t, actor, awaited=awaited_now, **who) and t.event in held
+            (t, held[t.event]) for t in offered(decl, state, is_open, role, held={}, **who, **case)
+            if awaits(t, role, awaited=awaited_now, **who) and t.event in held
             and held_problem(decl, t, held, case["today"]) is not None]
         # a step a declared period still holds back (lapsed: a data-IP registration until its notice ends), with the day
-        kept += [(w.spec, w.day) for w in waiting(decl, state, is_open, actor, held=held, **who, **case)
-                 if w.day is not None and w.spec.event not in held and awaits(w.spec, actor, awaited=awaited_now, **who)]
+        kept += [(w.spec, w.day) for w in waiting(decl, state, is_open, role, held=held, **who, **case)
+                 if w.day is not None and w.spec.event not in held and awaits(w.spec, role, awaited=awaited_now, **who)]
         if kept:
             vain.add(actor)
             holds |= {t.event: (t, hold) for t, hold in kept}
@@ -953,6 +954,15 @@ class ProcedureService:
             query = query.where(Organization.region_code.like(f"{region[:2]}%"))
         with Session(self.engine) as s:
             return tuple(Option(str(i), Text(zh=name, en=name_en or name)) for i, name, name_en in s.execute(query))
+
+    def receiving_options(self, session: Session, scope: Scope, spec: TransitionSpec, case: Mapping[str, Any]) -> tuple[Option, ...]:
+        """The offices the form of ``spec`` — a step that moves ``case`` (``transfers``) — offers to name: its province's
+        (:meth:`_offices`) but the one handling it, and for a step of an office above (指定管辖) those of the caller's area
+        only — what :meth:`_receiving` accepts (a list naming the handling office offered a choice the engine refuses)."""
+        paths = dict(session.execute(select(Organization.id, Organization.path).where(
+            Organization.kind.in_(TRANSFER_OFFICE_KINDS), Organization.region_code.like(f"{case['region_code'][:2]}%"))).all())
+        return tuple(o for o in self._offices(case["region_code"]) if int(o.value) != case["org_id"]
+                     and (spec.office is None or scope.covers_org_path(paths.get(int(o.value), ""))))
 
     def _receiving(self, session: Session, scope: Scope, spec: TransitionSpec, row: Any, fields: dict[str, Any]) -> Any:
         """The office a step that moves the case names (``transfers``: its field ``receiving_office``), checked: an IP
@@ -1893,7 +1903,10 @@ class ProcedureService:
                       lambda t: not OFFICES.isdisjoint(t.roles), OFFICES | upper_actors(OFFICES))]
         elif scope.governance:
             role = frozenset({str(scope.role)})
-            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, role)]
+            # a provincial office is awaited as one (``province:case_officer``) in its own cases too: an application
+            # filed with it awaiting its recommendation
+            own = role | ({upper_actor("province", str(scope.role))} if provincial(scope.region_prefix) else set())
+            parts = [(CASES.c.org_id == scope.org_id, lambda t: scope.role in t.roles, own)]
             if scope.org_path is not None:
                 # a step of an office above the one handling the case (the provincial recommendation, the upper level's
                 # extension) is that office's own to-do: its role's office steps in the cases of the offices below it

@@ -16,7 +16,14 @@ from zhichan.money import format_money, unit_text
 from zhichan.platform.models import Organization, User
 from zhichan.platform.orgs import RowName, english_names, org_display_name
 from zhichan.platform.scope import Scope
-from zhichan.procedures.declaration import ClockSpec, Declaration, FieldSpec, TransitionSpec, period_text
+from zhichan.procedures.declaration import (
+    RECEIVING_OFFICE,
+    ClockSpec,
+    Declaration,
+    FieldSpec,
+    TransitionSpec,
+    period_text,
+)
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES, party_filter
 from zhichan.procedures.service import (
@@ -293,13 +300,16 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
-        "actions": [action_json(t, lang, {f.name: service.options(f, case["region_code"]) for f in t.fields if f.options},
+        "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
+                                          if t.transfers and f.name == RECEIVING_OFFICE else
+                                          service.options(f, case["region_code"]) for f in t.fields if f.options},
                                 service.generated(decl.procedure))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         # whom it awaits, but those a hold keeps from every step expected of them: the header says what it waits for
         **awaited_view(data["awaited"] if data["awaited"] is None or not data["stalled"].actors
-                       else data["awaited"] - data["stalled"].actors, data["awaited_until"], decl, case, lang),
+                       else data["awaited"] - data["stalled"].actors, data["awaited_until"], decl, case, lang,
+                       above=data["officer"] and scope.org_path != case["org_path"]),
         **waits_view(data["stalled"], decl, lang),
     }
 
@@ -340,11 +350,14 @@ AWAITED_ORDER = ("party", "counterparty", "case_officer", "window_staff", "burea
 
 
 def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: Declaration, case: dict[str, Any],
-                 lang: str) -> dict[str, Any]:
+                 lang: str, *, above: bool = False) -> dict[str, Any]:
     """Whom the case awaits now, as the to-do lists read it (:func:`~zhichan.procedures.service.awaited`): ``awaited``
     — codes, ``party``, ``counterparty`` and roles; ``None`` where the declaration does not say (anyone with a step of
     their own), ``[]`` for a closed or resting case —, ``awaited_shown`` in the page's language (当事人 for the party),
-    and ``awaited_until`` the last day of a party's period while that is the answer (its cure)."""
+    and ``awaited_until`` the last day of a party's period while that is the answer (its cure). ``above``: the reader
+    is an officer of an office above the one handling the case, whose roles it names as that office's (办案机关办案人员):
+    the case is on that office's 我的待办, not on the reader's, though an ``area`` step (a deal's registration) is
+    offered to it too."""
     resting = not case["is_open"] or decl.states[case["state"]].resting
     codes = [] if resting else None if awaited is None else sorted(
         awaited, key=lambda a: (AWAITED_ORDER.index(a) if a in AWAITED_ORDER else len(AWAITED_ORDER), a))
@@ -355,8 +368,9 @@ def awaited_view(awaited: frozenset[str] | None, until: dt.date | None, decl: De
     else:
         named = decl.parties
         shown = [named[a](lang) if a in named else
-                 translate(lang, f"procedures.awaited.{a}" if a in ("party", "counterparty") else f"role.{a}")
-                 if ":" not in a else  # a role of the office above (``above:bureau_leader``: its leader decides)
+                 translate(lang, f"procedures.awaited.{a}") if a in ("party", "counterparty") else
+                 translate(lang, "procedures.awaited.handling", role=translate(lang, f"role.{a}")) if above and ":" not in a
+                 else translate(lang, f"role.{a}") if ":" not in a else  # a role of the office above (``above:bureau_leader``: its leader decides)
                  translate(lang, f"procedures.awaited.{a.split(':')[0]}", role=translate(lang, f"role.{a.split(':')[1]}"))
                  for a in codes]
     shown_until = None if resting or until is None or until == NO_DEADLINE else until

@@ -71,6 +71,8 @@ EVIDENCE_PERIOD_DAYS = 15
 SIMPLIFIED_CRITERIA = ("facts_clear", "rights_clear", "evidence_sufficient")
 REPORT_OK = "有且未发现不符合授权条件"
 #: the publication step's choice when personal privacy or trade secrets were removed: the redacted text is attached
+#: revision 3's outcome of ``decide_jurisdiction`` that moved nothing: an objection upheld is ``transfer_jurisdiction`` now
+UPHELD = "异议成立"
 REDACTED = "已删除个人隐私和商业秘密，公开删节本"
 
 
@@ -397,6 +399,16 @@ class DisputeRules:
         if clock is not None and clock.due_on is not None and today > clock.due_on:
             raise FormError({"grounds": f"管辖权异议应在答辩期内提出，答辩期已于 {clock.due_on} 届满 / a jurisdiction objection "
                                         f"is raised within the answer period, which ended on {clock.due_on}"})
+
+    def on_decide_jurisdiction(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
+                               today: dt.date) -> None:
+        """An objection upheld moves the case (``transfer_jurisdiction``, the law's step offered to disputes filed under
+        every revision): revision 3 offered 异议成立，移送有管辖权的机关 as this decision's outcome, which moved nothing."""
+        if str(f.get("outcome") or "").startswith(UPHELD):
+            moving = next(t.title for t in self.service.registry.get(step.procedure, step.jurisdiction).transitions
+                          if t.transfers and not t.office)
+            raise FormError({"outcome": f"异议成立的，请办理“{moving.zh}”，由接收案件的机关继续处理 / an objection upheld "
+                                        f"is decided by “{moving.en}”, which moves the case to the receiving office"})
 
     def on_schedule_hearing(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
                             today: dt.date) -> None:
