@@ -128,7 +128,7 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from zhichan.dataip.service import DataIPService
     from zhichan.demo import PERSONAS, demo
     from zhichan.errors import NotFoundError
-    from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence
+    from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence, OpenLicenceGrant
     from zhichan.finance.models import Pledge, PledgedRight
     from zhichan.indicators.service import data_as_of
     from zhichan.legaltime import china_today
@@ -191,6 +191,11 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         # nothing the demo makes stands stuck on another of its records: no auctioned patent under a published open
         # licence (its deal's transfer would wait for the licence's withdrawal), no open licence on a pledged patent
         licensed = select(OpenLicence.application_number).where(OpenLicence.state == "published")
+        # the hall's open-licence catalogue and its licences formed: declarations published and one taken and recorded
+        # (README: the enterprises "take and record an open licence"; the demo chose patents the corpus had pledged
+        # and made none)
+        assert count(OpenLicence.state == "published", model=OpenLicence) >= 1
+        assert count(OpenLicenceGrant.recorded_on.is_not(None), model=OpenLicenceGrant) == 1
         assert count(Listing.asset_number.in_(licensed), Listing.id.in_(select(Auction.listing_id)), model=Listing) == 0
         assert count(PledgedRight.number.in_(licensed), model=PledgedRight) == 0, \
             s.scalars(select(PledgedRight.number).where(PledgedRight.number.in_(licensed))).all()
@@ -210,6 +215,17 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         open_cases = s.scalars(select(Case.next_due).join(Pledge, Pledge.case_id == Case.id).where(
             Pledge.status != "registered")).all()
         assert len(open_cases) == 2 and all(due >= china_today() for due in open_cases), open_cases
+
+        # a subsidy programme of its city still takes applications (the demo's one round was concluded: an enterprise
+        # trying "apply for a subsidy" found nothing open), and demo_enterprise's application is taken
+        from zhichan.services import subsidies
+
+        open_now = [code for code, p in subsidies.programmes().items()
+                    if enterprise.region_code.startswith(p.region[:4]) and subsidies.round_state(s, code) is None]
+        assert open_now
+        applied = subsidies.apply(s, scope_for_user(s, users["demo_enterprise"]), CorpusStore(settings.corpus_dir).current(),
+                                  open_now[0])
+        assert applied.id is not None
 
         university, todo = persona("demo_university")
         assert count(DormantPatent.org_id == university.id, model=DormantPatent) >= 1 and todo >= 1

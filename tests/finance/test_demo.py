@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from tests.procedures.helpers import PASSWORD, _password_hash
+from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.store import CorpusStore
 from zhichan.finance import funds as fund_rules
 from zhichan.finance.demo import seed_finance_demo
@@ -51,6 +52,16 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
 
             typed = [json.loads(f).get("items", "") for f in s.scalars(select(Step.fields).where(Step.event == "request_cure"))]
             assert typed and all(" / " not in t and t.startswith("（合成）") for t in typed), typed
+            # each filing's application form and contract are two documents (one file for both gave them one SM3), and
+            # its consenting co-owners are the holders besides the pledgor (it listed itself among them)
+            filings = s.execute(select(Step.documents, Step.fields, Pledge.pledgor).join(
+                Pledge, Pledge.case_id == Step.case_id).where(Step.event == "start")).all()
+            assert filings
+            for documents, fields, pledgor in filings:
+                digests = [d["sm3"] for d in json.loads(documents)]
+                assert len(digests) == len(set(digests)) == 2, digests
+                consenting = json.loads(fields).get("co_owners_consenting", "").splitlines()
+                assert normalize_name(pledgor) not in {normalize_name(n) for n in consenting}, (pledgor, consenting)
             # the bank finds the confirmation it is to give on its to-do list; nothing awaits the officers yet
             city = s.scalar(select(Organization).where(Organization.region_code == "510100",
                                                        Organization.kind == OrgKind.CITY))

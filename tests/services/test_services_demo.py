@@ -51,6 +51,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         # the mark is the title's (shown as a badge); the filings' values carry none (English pages showed （合成）)
         assert not any("（合成" in f for f in s.scalars(select(Case.fields)))
         procedures_made = set(s.scalars(select(Case.procedure).distinct()))
+        # beside the round assessed and concluded, a programme of Chengdu whose round takes applications
+        from zhichan.services.subsidies import programmes, round_state
+
+        assert round_state(s, "SUB-2026-01") == "concluded"
+        assert [c for c, p in programmes().items() if p.region == "510100" and round_state(s, c) is None]
         # a placeholder is named after its whole label (the co-owners' consent was cut to 专利权人同意书（合成）.pdf)
         consents = {d["file_name"] for step in s.scalars(select(Step.documents)) for d in json.loads(step)
                     if d["label"] == "全体申请人/专利权人同意书"}

@@ -2,8 +2,9 @@
 
 Enterprises of the synthetic corpus that hold granted inventions in the demo organization tree's
 counties get an organization (under their county's bureau) and go through the real services: each
-lists one patent, posts one need, and every second one declares an open licence that a demo case
-officer publishes — every rule is checked as for anyone, and a patent a rule refuses is skipped. Universities
+lists one patent, posts one need, and half of them declare an open licence that a demo case officer publishes —
+on a patent the filing's own check accepts (:func:`zhichan.exchange.openlicence.filing_problems`), every rule checked
+as for anyone. Universities
 of those counties take their dormant-patent inventory, grade some patents and admit some into the
 转化资源库 (:func:`seed_dormant`), through the inventory and the ``exchange.dormant`` procedure. The
 hall then shows each kind of activity at least once (:func:`seed_activity`): a running auction with
@@ -17,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine, or_, select, update
+from sqlalchemy.orm import Session
 
 from zhichan.corpus.generator.english import english_name
 from zhichan.corpus.store import Snapshot
@@ -25,11 +27,12 @@ from zhichan.evidence.service import utcnow
 from zhichan.exchange import bidding, deals, dormant
 from zhichan.exchange.dormant import PROCEDURE as DORMANT
 from zhichan.exchange.listings import MODES, create_listing, post_need
-from zhichan.exchange.models import Auction, DormantPatent, Listing, OpenLicence
+from zhichan.exchange.models import Auction, DormantPatent, OpenLicence
 from zhichan.exchange.openlicence import (
     COMMITMENT,
     EVALUATION_NOT_APPLICABLE,
     PROCEDURE,
+    filing_problems,
     on_step,
     record_licence,
     take_licence,
@@ -74,18 +77,47 @@ def _candidates(snapshot: Snapshot, provinces: list[str]) -> list[tuple[str, str
     return [(party, region, patents) for party, region, patents, _ in found]
 
 
+def _fields(number: str, party: str, i: int, today: dt.date) -> dict[str, Any]:
+    """The demo's declaration of an open licence for ``number`` by ``party``, the ``i``-th demo enterprise."""
+    return {"patent_number": number, "patentee": party, "fee_method": "按净销售额提成",
+            "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
+            "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
+            "term_until": last_day_of_years(today, 3).isoformat(), "contact": "演示联系人（合成）",
+            "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
+
+
+def _declarable(session: Session, snapshot: Snapshot, scope: Scope, party: str, patents: list[tuple[str, str]], *,
+                today: dt.date, i: int) -> str | None:
+    """The last of ``patents`` whose declaration of an open licence (:func:`_fields`) the filing accepts — asked of the
+    filing's own check (:func:`zhichan.exchange.openlicence.filing_problems`: not pledged in the corpus or the
+    register, no exclusive licence, its term …) — and that is in no pledge the finance demo filed (a pledge awaiting
+    registration would need its pledgee's consent to the licence); ``None`` when the rules accept none."""
+    in_pledges = set(session.scalars(select(PledgedRight.number).where(PledgedRight.number.in_(
+        [number for number, _ in patents]))))
+    for number, _title in reversed(patents):
+        if number in in_pledges:
+            continue
+        _, _, problems = filing_problems(session, snapshot, _fields(number, party, i, today), today=today, documents=0,
+                                         party_key=scope.party_key)
+        if not problems:
+            return number
+    return None
+
+
 class _NothingListed(Exception):
     """None of an enterprise's patents can be listed (the rules refuse each): its account is not made."""
 
 
 #: the first demo enterprise's account; its presence means the exchange demo ran on this database
 FIRST = "exchange_demo_00"
+#: the auctions the hall shows (:func:`seed_activity`): the first enterprises' listings, a running and a sold one
+AUCTIONS = 2
 #: how long before the demo runs its records are dated, so that the sold auction's close and deal lie in the past
 SOLD_LEAD = dt.timedelta(minutes=15)
 
 
 def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12) -> dict[str, int]:
-    """Seed ``count`` demo enterprises — each with a listing, a need and every second one an open licence — once
+    """Seed ``count`` demo enterprises — each with a listing, a need and half of them an open licence — once
     per database; counts of what was made, ``enterprises_wanted`` the ``count`` asked for (fewer are made when the
     corpus has fewer enterprises in the demo provinces with a granted invention the rules let them list)."""
     procedures.add_hook(PROCEDURE, lambda s, scope, step: on_step(snapshot, s, scope, step))
@@ -111,6 +143,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
                                   org=nation, display_name="交易大厅演示办件人（合成） / exchange demo officer (synthetic)")
         officer_id = officer.id
     modes = list(MODES)
+    today = china_date(now)
     provinces = sorted({code[:2] for code in bureaus})
     for party, region, patents in _candidates(snapshot, provinces):
         if made["enterprises"] >= count:
@@ -125,11 +158,21 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
                 user = create_user(s, username=f"exchange_demo_{i:02d}", password=None,
                                    role=Role.ENTERPRISE_USER, org=org, display_name=demo_display_name(party, org.name_en))
                 scope = scope_for_user(s, user)
+                # the patent it will declare an open licence for, while the demo wants more: kept out of its listing
+                # (an auction would sell a patent under an open licence, whose transfer waits for the licence's
+                # withdrawal) unless it has nothing else to list — but the auctions' sellers list as before, their
+                # deals walked through on the demo's accounts, and declare what their listing leaves
+                wanted = made["open_licences"] < count // 2
+                declared = (_declarable(s, snapshot, scope, party, patents, today=today, i=i)
+                            if wanted and i >= AUCTIONS else None)
                 listing = None
                 # the first patent the rules let it list (in force, not pledged …); failing that, one pledged by the
                 # finance demo with its pledgee's consent, as the listing form allows (the demo city's few enterprises
                 # of a small corpus are the finance demo's pledgors)
-                for (number, title), consent in [*((p, False) for p in patents), *((p, True) for p in patents)]:
+                others = [p for p in patents if p[0] != declared]
+                choices = [*((p, False) for p in others), *((p, True) for p in others),
+                           *((p, False) for p in patents if p[0] == declared)]
+                for (number, title), consent in choices:
                     try:
                         listing = create_listing(s, scope, snapshot, asset_kind="patent", number=number,
                                                  mode=modes[i % len(modes)], price=str(100_000 * (1 + i % 9)),
@@ -140,6 +183,11 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
                 if listing is None:
                     raise _NothingListed
                 sellers.append((scope, listing.id))
+                if wanted and i < AUCTIONS:
+                    declared = _declarable(s, snapshot, scope, party, [p for p in patents if p[0] != listing.asset_number],
+                                           today=today, i=i)
+                elif listing.asset_number == declared:
+                    declared = None
         except _NothingListed:
             made["skipped"] += 1
             continue
@@ -156,41 +204,25 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: Any, *, count: int = 12
                       industry=INDUSTRIES[i % len(INDUSTRIES)], budget=str(500_000 * (1 + i % 4)), region="",
                       now=now, synthetic=True)
         made["needs"] += 1
-        if i % 2:
+        if declared is None:
             continue
-        today = china_date(now)
-        # its last patent the open-licence rules accept (not pledged, no exclusive licence …), of three at most — not
-        # the one it lists for sale (its auction would sell a patent under an open licence, whose transfer waits for the
-        # licence's withdrawal) nor one in a pledge the finance demo filed (a pledge awaiting registration would need
-        # its pledgee's consent to the licence)
-        with session_scope(engine) as s:
-            listed = s.scalar(select(Listing.asset_number).where(Listing.id == sellers[-1][1]))
-            in_pledges = set(s.scalars(select(PledgedRight.number).where(PledgedRight.number.in_(
-                [number for number, _ in patents]))))
-        for number, _title in [p for p in reversed(patents) if p[0] != listed and p[0] not in in_pledges][:3]:
-            fields = {"patent_number": number, "patentee": party, "fee_method": "按净销售额提成",
-                      "fee_standard": str(1 + i % 5), "payment_schedule": "按年支付",
-                      "fee_note": "按实施产品净销售额提成，逐年结算。", "term_from": today.isoformat(),
-                      "term_until": last_day_of_years(today, 3).isoformat(), "contact": "演示联系人（合成）",
-                      "evaluation": EVALUATION_NOT_APPLICABLE, "commitment": COMMITMENT}
-            try:
-                with session_scope(engine) as s:
-                    case = procedures.start(s, scope, PROCEDURE, fields=fields, now=now)
-            except ZhichanError:
-                made["skipped"] += 1
-                continue
-            try:
-                with session_scope(engine) as s:
-                    acting = s.get(User, officer_id)
-                    assert acting is not None
-                    procedures.act(s, scope_for_user(s, acting), case["id"], "publish",
-                                   version=case["version"], fields={}, now=now)
-            except ZhichanError:
-                made["skipped"] += 1
-                break  # filed, refused publication: the declaration stands refused, as anyone's would
-            made["open_licences"] += 1
-            licensors.append((scope, int(case["id"])))
-            break
+        try:
+            with session_scope(engine) as s:
+                case = procedures.start(s, scope, PROCEDURE, fields=_fields(declared, party, i, today), now=now)
+        except ZhichanError:  # accepted by the check a moment ago: refused only if the rules changed in between
+            made["skipped"] += 1
+            continue
+        try:
+            with session_scope(engine) as s:
+                acting = s.get(User, officer_id)
+                assert acting is not None
+                procedures.act(s, scope_for_user(s, acting), case["id"], "publish",
+                               version=case["version"], fields={}, now=now)
+        except ZhichanError:
+            made["skipped"] += 1
+            continue  # filed, refused publication: the declaration stands refused, as anyone's would
+        made["open_licences"] += 1
+        licensors.append((scope, int(case["id"])))
     for more in (seed_activity(engine, procedures, sellers, licensors, enterprises, now=now),
                  seed_dormant(engine, snapshot, procedures, bureaus=bureaus, now=now)):
         for name, n in more.items():
@@ -214,7 +246,7 @@ def seed_activity(engine: Engine, procedures: Any, sellers: list[tuple[Scope, in
     A step a rule refuses is skipped and counted."""
     made = {"auctions_running": 0, "auctions_sold": 0, "deals": 0, "licences_taken": 0, "skipped": 0}
     evidence = procedures.evidence
-    for k, (seller, listing_id) in enumerate(sellers[:2]):
+    for k, (seller, listing_id) in enumerate(sellers[:AUCTIONS]):
         bidders = [e for e in enterprises if e.org_id != seller.org_id][k * 2:k * 2 + 2]
         if len(bidders) < 2:
             break

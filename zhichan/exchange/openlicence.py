@@ -194,16 +194,19 @@ def _status(session: Session, snapshot: Snapshot | None, number: str, on: dt.dat
     return platform_status(session, right_on(snapshot, number, on))
 
 
-def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, today: dt.date) -> None:
-    fields = step.fields
+def filing_problems(session: Session, snapshot: Snapshot | None, fields: dict[str, Any], *, today: dt.date,
+                    documents: int, party_key: str | None) -> tuple[str, RightStatus, Problems]:
+    """Every reason the filing of a declaration with ``fields`` (and ``documents`` attached reports) is refused on
+    ``today``: the content and the grounds (:func:`declaration_problems`), a declaration already filed or published for
+    the patent, the patentee on the credit list. The patent's number, its status and the problems by field (none: the
+    filing is accepted) — the one check of a filing, which the demo asks too before it declares."""
     try:
         number = patent_number(str(fields.get("patent_number", "")))
     except FieldError as exc:
         raise FormError({"patent_number": str(exc)}) from None
     status = _status(session, snapshot, number, today)
-    extras = len([d for d in step.documents if d.get("slot") == "extra"])
     english = names_en(session, status, str(fields.get("patentee", "")), synthetic=bool(snapshot and snapshot.synthetic))
-    problems = declaration_problems(status, fields, on=today, documents=extras, party_key=step.party_key,
+    problems = declaration_problems(status, fields, on=today, documents=documents, party_key=party_key,
                                     english=english)
     pending = session.scalar(select(OpenLicence.id).where(OpenLicence.application_number == number,
                                                           OpenLicence.state.in_(("filed", "published"))))
@@ -213,6 +216,14 @@ def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepT
     listed = active_listing(session, on=today, name=str(fields.get("patentee", "")))
     if listed is not None:
         add(problems, "patentee", listed.reason)
+    return number, status, problems
+
+
+def _file(snapshot: Snapshot | None, session: Session, scope: Scope, step: StepTaken, today: dt.date) -> None:
+    fields = step.fields
+    extras = len([d for d in step.documents if d.get("slot") == "extra"])
+    number, status, problems = filing_problems(session, snapshot, fields, today=today, documents=extras,
+                                               party_key=step.party_key)
     if problems:
         raise FormError(flatten(problems))
     assert status.kind is not None and status.application_date is not None

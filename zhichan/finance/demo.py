@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from zhichan.corpus.generator.english import english_name
+from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import rights_on
 from zhichan.corpus.store import CorpusStore, Snapshot
 from zhichan.errors import ZhichanError
@@ -40,6 +41,7 @@ from zhichan.platform.orgs import DEMO_CITY, create_org, demo_bureau, party_orga
 from zhichan.platform.scope import region_prefix
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
+from zhichan.protection.demo import placeholder
 
 #: invented banks; their pledges are flagged synthetic and shown with the badge in the page's language, so the names
 #: carry no mark of their own (a stored （合成） showed inside the name on English pages)
@@ -47,8 +49,6 @@ BANKS = ("蓉城科创银行", "天府知识产权银行", "锦城商业银行")
 #: their English names (English pages show them)
 BANKS_EN = ("Rongcheng Sci-Tech Bank", "Tianfu IP Bank", "Jincheng Commercial Bank")
 MARK = "（合成）"
-#: a one-page PDF standing in for the application form and the contract (synthetic)
-PAPER = b"%PDF-1.4\n% synthetic demo document\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _user(session: Session, username: str, role: Role, org: Organization) -> User:
@@ -107,9 +107,11 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
             banks.append((bank.name, _user(s, f"demo_bank_{i + 1}", Role.BANK_USER, bank).id))
         officer = _user(s, "demo_finance_officer", Role.CASE_OFFICER, city).id
         parties = []
+        pledgors: dict[int, str] = {}  # each filing's pledgor: its organization's name, as the filing names it
         for name, region, numbers in _candidates(snapshot, registrations):
             org, _ = party_organization(s, name, region or DEMO_CITY, name_en=english_name(name, region or DEMO_CITY))
             parties.append((_user(s, f"demo_ent_{org.id}", Role.ENTERPRISE_USER, org).id, numbers))
+            pledgors[parties[-1][0]] = org.name
         parties = _split_for_stages(parties, 3)
 
     rules = PledgeRules(lambda: snapshot, service.evidence)
@@ -163,16 +165,18 @@ def seed_finance_demo(engine: Engine, service: ProcedureService, store: CorpusSt
         case = None
         for when in tries:
             day = china_date(when)
-            # the synthetic contract names every co-owner the corpus lists as consenting
-            co_owners = sorted({h for r in rights_on(snapshot, rights, day).values() for h in r.holders})
+            # the synthetic contract names every co-owner the corpus lists as consenting — the holders besides the
+            # pledgor, who does not consent to its own pledge
+            co_owners = sorted({h for r in rights_on(snapshot, rights, day).values() for h in r.holders
+                                if normalize_name(h) != normalize_name(pledgors[user_id])})
             fields = {"rights": "\n".join(rights), "pledgee": bank_name, "debt_amount": str(amount),
                       "debt_start": day.isoformat(), "debt_end": add_years(day, years).isoformat(),
                       "guarantor": "", "co_owners_consenting": "\n".join(co_owners)}
             try:
                 with session_scope(engine) as s:
                     case = service.start(s, scope(user_id), PROCEDURE, fields=fields, title=subject, now=when,
-                                         uploads=(Upload("doc0", "申请表（合成）.pdf", PAPER),
-                                                  Upload("doc1", "合同（合成）.pdf", PAPER)))
+                                         uploads=(Upload("doc0", "申请表（合成）.pdf", placeholder("申请表 / application form")),
+                                                  Upload("doc1", "合同（合成）.pdf", placeholder("质押合同 / pledge contract"))))
                     _synthetic(s, case["id"])
                 break
             except ZhichanError:

@@ -18,7 +18,9 @@ province's patents):
   granted 40–79 days after filing (the grant recorded only once its day has come);
 * the other catalogue service (patent search and analysis) and a subsidy round of the example programme
   (Chengdu's enterprises apply, the city allots, publishes, decides one objection, concludes and pays)
-  have no seed figure: a few of each. The shares are assumptions of this generator, not statistics.
+  have no seed figure: a few of each. The shares are assumptions of this generator, not statistics. The second
+  example programme (``SUB-2026-02``) is left unallotted, its round taking applications: an enterprise trying to apply
+  for a subsidy finds one open.
 """
 
 from __future__ import annotations
