@@ -327,6 +327,19 @@ def test_the_automatic_decision_reason_reads_in_each_pages_language(registry: Da
     assert (reasons(automatic, "zh"), reasons(automatic, "en")) == (
         "公示期满无异议，准予登记", "The notice period ended without objection: registered")
     assert reasons(typed, "zh") == reasons(typed, "en") == "来源合法 / 权属清晰"
+    # and so does the case page's step (its timeline listed the stored text)
+    from sqlalchemy.orm import Session
+
+    from zhichan.procedures.views import case_view
+
+    def step_reasons(reg: dict[str, Any], lang: str) -> list[str]:
+        with Session(world.engine) as s:
+            steps = case_view(registry.procedures, s, officer, reg["case_id"], lang)["steps"]
+        return [f["shown"] for f in steps[-1]["field_list"]]
+
+    assert step_reasons(automatic, "zh") == ["公示期满无异议，准予登记"]
+    assert step_reasons(automatic, "en") == ["The notice period ended without objection: registered"]
+    assert step_reasons(typed, "en") == ["来源合法 / 权属清晰"]
     with session_scope(world.engine) as s:  # a row the command line decided before
         s.execute(update(Registration).where(Registration.id == automatic["id"]).values(
             decision_reasons="公示期满无异议，准予登记 / the notice period ended without objection: registered"))
