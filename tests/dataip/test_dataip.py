@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -299,3 +300,48 @@ def test_a_certificate_without_sample_digests_verifies(registry: DataIPService, 
     pdf = render_pdf(cert)
     report = verify_pdf(pdf, log.public_key)
     assert report.ok, report.checks
+
+
+def test_the_automatic_decision_reason_reads_in_each_pages_language(registry: DataIPService, world: World) -> None:
+    """The command line's 准予登记 stored its reason as "中文 / English", which both pages showed whole: it is kept as a
+    message each page shows in its language (a row decided before shows its half); an officer's reason is shown as
+    typed in either language, a "/" in it and all."""
+    from sqlalchemy import update
+
+    from zhichan.dataip.models import Registration
+    from zhichan.dataip.views import registration_view
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.scope import Scope
+
+    officer = world.scope("wuhou_officer")
+    automatic, typed = (registry.submit(officer, application(data_name=name), now=at(D(2025, 1, 23)))
+                        for name in ("自动决定数据集", "手写理由数据集"))
+    for reg in (automatic, typed):
+        registry.publish(officer, reg["id"], on=D(2025, 1, 24), now=at(D(2025, 1, 24)))
+    registry.finalize(officer, automatic["id"], now=at(D(2025, 2, 14)))
+    registry.decide(officer, typed["id"], approve=True, reasons="来源合法 / 权属清晰", now=at(D(2025, 2, 14)))
+
+    def reasons(reg: dict[str, Any], lang: str) -> str:
+        return str(registration_view(registry, reg["number"], Scope.anonymous(), lang)["registration"]["decision_reasons"])
+
+    assert (reasons(automatic, "zh"), reasons(automatic, "en")) == (
+        "公示期满无异议，准予登记", "The notice period ended without objection: registered")
+    assert reasons(typed, "zh") == reasons(typed, "en") == "来源合法 / 权属清晰"
+    # and so does the case page's step (its timeline listed the stored text)
+    from sqlalchemy.orm import Session
+
+    from zhichan.procedures.views import case_view
+
+    def step_reasons(reg: dict[str, Any], lang: str) -> list[str]:
+        with Session(world.engine) as s:
+            steps = case_view(registry.procedures, s, officer, reg["case_id"], lang)["steps"]
+        return [f["shown"] for f in steps[-1]["field_list"]]
+
+    assert step_reasons(automatic, "zh") == ["公示期满无异议，准予登记"]
+    assert step_reasons(automatic, "en") == ["The notice period ended without objection: registered"]
+    assert step_reasons(typed, "en") == ["来源合法 / 权属清晰"]
+    with session_scope(world.engine) as s:  # a row the command line decided before
+        s.execute(update(Registration).where(Registration.id == automatic["id"]).values(
+            decision_reasons="公示期满无异议，准予登记 / the notice period ended without objection: registered"))
+    assert (reasons(automatic, "zh"), reasons(automatic, "en")) == (
+        "公示期满无异议，准予登记", "the notice period ended without objection: registered")

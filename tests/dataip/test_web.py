@@ -77,9 +77,27 @@ def test_apply_object_and_decide_on_the_web(env: WebEnv) -> None:
     anonymous = env.client()
     assert number not in anonymous.get("/dataip/notices").text  # not published yet
     assert anonymous.get(f"/dataip/register/{number}").status_code == 404
-    assert "待形式审查" in officer.get(f"/cases/{case_id}").text
+    case = officer.get(f"/cases/{case_id}").text
+    assert "待形式审查" in case
+    # the case page (DIPA-…) names the registration number issued with the application (DIP-…), its public page
+    # linked once published; the public page names the case's number to who sees the case (neither named the other)
+    assert f'id="dataip-registration-number">{number}<' in case and 'id="dataip-public-page"' not in case
 
     step(officer, case_id, "publish", review="材料齐全")
+    english = enterprise.get(f"/cases/{case_id}", params={"lang": "en"}).text
+    assert f'<a href="/dataip/register/{number}" id="dataip-public-page">Public notice and register page</a>' in english
+    enterprise.get("/", params={"lang": "zh"})
+    from sqlalchemy import select
+
+    from zhichan.platform.db import session_scope
+    from zhichan.procedures.models import Case
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        case_number = s.scalar(select(Case.number).where(Case.id == case_id))
+    assert case_number and case_number.startswith("DIPA-")
+    assert f'id="case-link">办件 {case_number}</a>' in enterprise.get(f"/dataip/register/{number}").text
+    assert f'>办件 {case_number}</a>' in enterprise.get("/dataip/notices").text
+    assert case_number not in anonymous.get(f"/dataip/register/{number}").text
     notices = anonymous.get("/dataip/notices")
     assert number in notices.text and "请登录后提出异议" in notices.text and 'id="object-form-' not in notices.text
     assert anonymous.get("/dataip/notices?lang=en").text.count("Sign in to object") == 1

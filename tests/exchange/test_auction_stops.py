@@ -1,8 +1,8 @@
 """A running auction suspended (中止), resumed or terminated (终止) by the officers of its area — its state machine,
 bids refused while suspended and after termination, the close's clock waiting while suspended and running on from
 the resumption, no result and no deal for a terminated one, each act in the evidence log and the audit log, and a
-stop and a bid at the same moment serialized, each stamped in the order it took the auction's lock — on SQLite and
-PostgreSQL."""
+stop and a bid at the same moment serialized, each stamped in the order it took the auction's lock; the bidders told apart on the public page by a per-auction alias — on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -223,3 +223,25 @@ def test_a_bid_that_takes_the_lock_first_is_stamped_before_the_suspension(ex: Ex
     assert bid.evidence_index < stop.evidence_index
     with pytest.raises(ConflictError, match="suspended"):
         _bid(ex, "bidder1", "105000", None)
+
+
+def test_each_bidder_reads_as_its_own_alias_by_its_first_bid(ex: Exchange) -> None:
+    """The public read every bidder masked the same way (竞买企＊＊＊ twice): each is 竞买人 N by its first bid, the same on
+    every bid of it, in the page's language; the bidder itself reads its alias with 你; the seller reads the names."""
+    from zhichan.exchange.views import auction_view
+    from zhichan.platform.scope import Scope
+
+    for who, amount in (("bidder1", "100000"), ("bidder0", "105000"), ("bidder1", "110000")):
+        _bid(ex, who, amount, START + 10 * MINUTE)
+
+    def shown(scope: Scope, lang: str = "zh") -> list[tuple[int, str, int]]:
+        with session_scope(ex.world.engine) as s:
+            bids = auction_view(s, scope, ex.auction, lang)["auction"]["bids"]  # type: ignore[attr-defined]
+        return [(b["seq"], b["bidder"], b["alias"]) for b in bids]
+
+    assert shown(Scope.anonymous()) == [(3, "竞买人 1", 1), (2, "竞买人 2", 2), (1, "竞买人 1", 1)]
+    assert shown(Scope.anonymous(), "en") == [(3, "Bidder 1", 1), (2, "Bidder 2", 2), (1, "Bidder 1", 1)]
+    assert shown(ex.world.scope("bidder0")) == [(3, "竞买人 1", 1), (2, "竞买人 2（你）", 2), (1, "竞买人 1", 1)]
+    assert shown(ex.world.scope("bidder1"), "en")[0] == (3, "Bidder 1 (you)", 1)
+    assert shown(ex.world.scope("ent_user")) == [(3, "竞买企业1有限公司（合成）", 1), (2, "竞买企业0有限公司（合成）", 2),
+                                                 (1, "竞买企业1有限公司（合成）", 1)]

@@ -20,6 +20,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,7 @@ from zhichan.dataip.service import CASES, PROCEDURE, DataIPService
 from zhichan.errors import ConflictError, NotFoundError
 from zhichan.platform.scope import Scope
 from zhichan.procedures.service import FormError
-from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, render
+from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import IsoDate, errors
 
@@ -115,7 +116,7 @@ def notices_api(
 ) -> list[dict[str, Any]]:
     """数据知识产权登记公示（公开） / Data-IP registrations under notice (public)."""
     rows = views.notices_view(service(request), Scope.anonymous(), date)["rows"]
-    return [{k: v for k, v in r.items() if k not in ("can_object", "case_id")} for r in rows]
+    return [{k: v for k, v in r.items() if k not in ("can_object", "case_id", "case_number")} for r in rows]
 
 
 # -- public: the register -----------------------------------------------------------------------
@@ -133,7 +134,8 @@ def register_page(request: Request, page: int = Query(1, ge=1, le=10_000),
 
 @router.get("/dataip/register/{number}", include_in_schema=False)
 def registration_page(request: Request, number: str, scope: Scope = ScopeDep) -> Response:
-    return render(request, "dataip/registration.html", views.registration_view(service(request), number, scope))
+    return render(request, "dataip/registration.html", views.registration_view(service(request), number, scope,
+                                                                                   lang(request)))
 
 
 @router.get("/dataip/register/{number}/certificate.pdf", include_in_schema=False)
@@ -153,6 +155,11 @@ def _setup(app: FastAPI) -> None:
     app.state.dataip = DataIPService(app.state.procedures)  # installs the register's step hook
 
 
-DOMAIN = WebDomain("dataip", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use")
+def case_panel(request: Request, session: Session, scope: Scope, case: dict[str, Any]) -> Markup | None:
+    data = views.case_panel(session, case)
+    return render_string(request, "dataip/_case_panel.html", data) if data is not None else None
+
+
+DOMAIN = WebDomain("dataip", (router,), TEMPLATES, setup=_setup, menu=menu, menu_group="use", case_panel=case_panel)
 
 __all__ = ["DOMAIN", "PROCEDURE", "router"]

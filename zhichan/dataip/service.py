@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import Declaration
 from zhichan.procedures.models import Case, CaseClock
 from zhichan.procedures.service import FormError, ProcedureService, StepTaken, exact_due, provisional
+from zhichan.web.i18n import in_language, stored_message, stored_text
 
 PROCEDURE = "dataip.registration"
 NOTICE_CLOCK = "notice"
@@ -59,7 +61,21 @@ PUBLISHED_FIELDS = ("number", "data_name", "applicant", "data_source", "data_sca
                     "update_frequency", "processing_rules", "usage_scenario", "sm3", "sha256", "status",
                     "notice_start", "notice_end", "notice_end_provisional")
 
-FINALIZE_REASONS = "公示期满无异议，准予登记 / the notice period ended without objection: registered"
+#: the reason the command line's 准予登记 gives itself once the notice ended: a message each page shows in its language
+#: (:func:`decision_reasons_text`); what an officer types is kept as typed
+FINALIZE_REASONS = json.dumps(stored_message("dataip.finalize_reason"), ensure_ascii=False)
+#: the same reason as rows decided before stored it (both languages in one text)
+_FINALIZE_REASONS_BEFORE = "公示期满无异议，准予登记 / the notice period ended without objection: registered"
+
+
+def decision_reasons_text(reasons: str | None, lang: str) -> str | None:
+    """A decision's reasons in ``lang``: the platform's own (:data:`FINALIZE_REASONS`, and its bilingual text of rows
+    decided before) in the page's language, an officer's as typed — "/" and all."""
+    if reasons == _FINALIZE_REASONS_BEFORE:
+        return in_language(reasons, lang)
+    if reasons == FINALIZE_REASONS:
+        return stored_text(reasons, lang)
+    return reasons
 
 
 def _sm3(text: str) -> str:

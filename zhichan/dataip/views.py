@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.dataip.models import Status
-from zhichan.dataip.service import PROCEDURE, DataIPService, published
+from zhichan.dataip.service import PROCEDURE, REGS, DataIPService, decision_reasons_text, published
 from zhichan.finance.service import registered_pledges
 from zhichan.legaltime import china_date, china_today
+from zhichan.platform.inlists import rows_in
 from zhichan.platform.models import Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
+from zhichan.procedures.models import Case
 
 
 def may_apply(service: DataIPService, scope: Scope) -> bool:
@@ -41,9 +44,11 @@ def notices_view(service: DataIPService, scope: Scope, date: dt.date | None = No
     day = date or today
     regs = service.under_notice(day)
     relation = service.relation(scope, [r["case_id"] for r in regs if r["case_id"] is not None])
+    with Session(service.engine) as session:  # the case's number (DIPA-…) beside the registration's, to who sees it
+        numbers = dict(rows_in(session, select(Case.id, Case.number), relation, Case.id))
     rows = [{**published(r), "end_day": r["notice_end"],
              # the applicant and the area's officers reach the case itself
-             "case_id": r["case_id"] if r["case_id"] in relation else None,
+             "case_id": r["case_id"] if r["case_id"] in relation else None, "case_number": numbers.get(r["case_id"]),
              # a provisional last day closes nothing (the published schedule may move it later)
              "can_object": scope.is_authenticated and r["case_id"] is not None
              and relation.get(r["case_id"]) != "party" and r["notice_start"] <= today
@@ -63,17 +68,32 @@ def register_view(service: DataIPService, *, page: int = 1, per_page: int = 50) 
     return {"items": named_in_english(service, items), "page": page, "more": len(rows) > per_page}
 
 
-def registration_view(service: DataIPService, number: str, scope: Scope) -> dict[str, Any]:
+def registration_view(service: DataIPService, number: str, scope: Scope, lang: str = "zh") -> dict[str, Any]:
     """One published registration (under notice or registered); anything else is not found. Its registered
-    pledges (数据知识产权质押) show with it."""
+    pledges (数据知识产权质押) show with it; to who sees its case, the case's number (its 申请号, DIPA-…) and link."""
     reg = service.public_registration(number)
     registered = reg["status"] == Status.REGISTERED
     case_id = reg["case_id"] if reg["case_id"] is not None and service.relation(scope, [reg["case_id"]]) else None
+    with Session(service.engine) as session:
+        case_number = session.scalar(select(Case.number).where(Case.id == case_id)) if case_id is not None else None
     with service.engine.connect() as conn:
         pledges = registered_pledges(conn, [reg["number"]]).get(reg["number"], [])
     shown = {**published(reg), "end_day": reg["notice_end"],
              "decided": china_date(reg["decided_at"]).isoformat() if registered and reg["decided_at"] else None,
              "decision_index": reg["decision_index"] if registered else None,
-             "decision_reasons": reg["decision_reasons"] if registered else None,
-             "case_id": case_id, "pledges": pledges}
+             "decision_reasons": decision_reasons_text(reg["decision_reasons"], lang) if registered else None,
+             "case_id": case_id, "case_number": case_number, "pledges": pledges}
     return {"registration": named_in_english(service, [shown])[0], "registered": registered}
+
+
+def case_panel(session: Session, case: dict[str, Any]) -> dict[str, Any] | None:
+    """A data-IP case's part of its case page (``case``: the engine's case view, shown to who sees the case): the
+    registration number (DIP-…) issued with the application beside the case's number (DIPA-…), and, once published
+    (under notice, objected, registered), the link to its public page, which names the registration by it."""
+    if case["case"]["procedure"] != PROCEDURE:
+        return None
+    row = session.execute(select(REGS.c.number, REGS.c.status).where(REGS.c.case_id == case["case"]["id"])).first()
+    if row is None:
+        return None
+    return {"number": row.number, "status": row.status,
+            "published": row.status in (Status.IN_NOTICE, Status.OBJECTED, Status.REGISTERED)}

@@ -19,6 +19,7 @@ from zhichan.exchange.checks import platform_status
 from zhichan.exchange.models import (
     Auction,
     AuctionDeposit,
+    Bid,
     Deal,
     Listing,
     Need,
@@ -315,14 +316,18 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data = bidding.auction_view(session, scope, auction, now=utcnow())
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
-    bidders_en = english_names(session, [RowName(bid["bidder"]) for bid in data["bids"]])
+    aliases = bidder_aliases(session, auction.id)
+    bidders_en = english_names(session, [RowName(bid["bidder"]) for bid in data["bids"]]) if seller else {}
     for bid in data["bids"]:
         bidder_user = bid.pop("user_id")
         bid["mine"] = own_user is not None and bidder_user == own_user
-        bid["bidder_en"] = bidders_en.get(RowName(bid["bidder"]))  # shown through ``org_name``
-        if not (seller or bid["mine"]):
-            bid["bidder"] = _masked(bid["bidder"])
-            bid["bidder_en"] = _masked(bid["bidder_en"]) if bid["bidder_en"] else None
+        bid["alias"] = aliases[bidder_user]
+        if seller:  # the seller sees who bid (shown through ``org_name``), beside the alias the public reads
+            bid["bidder_en"] = bidders_en.get(RowName(bid["bidder"]))
+        else:  # anyone else reads 竞买人 N, the bidder itself 竞买人 N（你）: told apart, not named
+            bid["bidder"] = translate(lang, "exchange.bidder_you" if bid["mine"] else "exchange.bidder_alias",
+                                      n=bid["alias"])
+            bid["bidder_en"] = None
     # the deal the close opened: the seller (the case's party) and the winner (its counterparty) open its case
     won = any(bid["winner"] and bid["mine"] for bid in data["bids"])
     # a bidder who paid its deposit and did not win a closed auction is owed it back (as on a terminated one)
@@ -347,9 +352,12 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
             "open_licence": listing_open_licence(session, scope, listing)}
 
 
-def _masked(name: str) -> str:
-    """Bidders are not named to the public (the seller and the bureau see them)."""
-    return (name[:2] + "＊＊＊") if len(name) > 2 else "＊＊＊"
+def bidder_aliases(session: Session, auction_id: int) -> dict[int, int]:
+    """Each bidder of an auction (its user) numbered 1, 2, … by its first bid: the alias the public reads for it
+    (竞买人 1 / Bidder 1), the same on every poll and in the JSON, since bids are never changed or removed."""
+    first = (select(Bid.bidder_user_id, func.min(Bid.seq).label("first")).where(Bid.auction_id == auction_id)
+             .group_by(Bid.bidder_user_id).order_by(func.min(Bid.seq)))
+    return {user_id: n for n, (user_id, _seq) in enumerate(session.execute(first), start=1)}
 
 
 def industry_name(industry: str, lang: str) -> str:

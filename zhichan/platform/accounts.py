@@ -247,6 +247,22 @@ def recent_failures(session: Session, username: str, ip: str, device: str | None
     return _failures(session, since, username=username[:80], device=None), _failures(session, since, ip=ip[:64])
 
 
+def throttled_attempt(session: Session, name: str, ip: str, device: str | None = None) -> LoginAttempt:
+    """An attempt at a secret for ``name`` (a user name; another secret's own key, such as a case number's progress
+    code), written and committed as a failure before anything is checked, then judged by the failures counted with it
+    (:func:`recent_failures`): over the limit :class:`TooManyAttempts`. The caller sets ``succeeded`` on a match."""
+    attempt = LoginAttempt(username=name[:80], ip=ip[:64], device=device, succeeded=False, at=utcnow())
+    session.add(attempt)
+    session.commit()
+    own, address = recent_failures(session, name, ip, device)
+    if own > MAX_FAILURES or address > MAX_ADDRESS_FAILURES:
+        raise TooManyAttempts(
+            f"尝试次数过多，请 {int(THROTTLE_WINDOW.total_seconds() // 60)} 分钟后再试 / "
+            "too many failed attempts; try again later"
+        )
+    return attempt
+
+
 def authenticate(session: Session, username: str, password: str, ip: str, device: str | None = None) -> User:
     """Check a password login (commits the attempt first: use a session of its own).
 
@@ -259,15 +275,7 @@ def authenticate(session: Session, username: str, password: str, ip: str, device
     :class:`TooManyAttempts` without looking at the password (nor the user: unknown names are
     throttled the same way and cost one dummy verification when they are not)."""
     username = (username or "").strip()[:80]
-    attempt = LoginAttempt(username=username, ip=ip[:64], device=device, succeeded=False, at=utcnow())
-    session.add(attempt)
-    session.commit()
-    own, address = recent_failures(session, username, ip, device)
-    if own > MAX_FAILURES or address > MAX_ADDRESS_FAILURES:
-        raise TooManyAttempts(
-            f"登录失败次数过多，请 {int(THROTTLE_WINDOW.total_seconds() // 60)} 分钟后再试 / "
-            "too many failed sign-ins; try again later"
-        )
+    attempt = throttled_attempt(session, username, ip, device)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         # spend the same time for unknown names, so response time does not reveal user names

@@ -37,7 +37,7 @@ from zhichan.procedures.service import (
     resumable,
 )
 from zhichan.reference.regions import region_name
-from zhichan.web.i18n import PUNCTUATION, in_language, message_in_language, translate
+from zhichan.web.i18n import PUNCTUATION, catalogue, in_language, message_in_language, stored_text, translate
 from zhichan.web.labels import choice
 
 if TYPE_CHECKING:
@@ -86,11 +86,24 @@ def shown_fields(values: dict[str, Any], fields: tuple[FieldSpec, ...], lang: st
                                                                        else spec is not None and spec.shows == "people")
                  else (names or {}).get(str(value), value) if (key in parties if parties is not None
                                                                else spec is not None and spec.shows == "organization")
+                 else stored_text(value, lang) if _stored_message(value)
                  else value)
         label = (listing.label if listed is not None and listing is not None else spec.label if spec is not None
                  else None)
         out.append({"label": label(lang) if label is not None else key, "value": value, "shown": shown})
     return out
+
+
+def _stored_message(value: Any) -> bool:
+    """Whether a step's value is a message the platform stored for every language (``stored_message``: a domain's own
+    reason, such as the data-IP register's automatic 准予登记), shown in the page's; anything typed shows as typed."""
+    if not (isinstance(value, str) and value.startswith('{"key": "')):
+        return False
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(found, dict) and set(found) == {"key", "values"} and str(found["key"]) in catalogue("zh")
 
 
 #: what separates the people a field lists (合议组成员: 张伟、王芳、李娜)

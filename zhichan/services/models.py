@@ -168,3 +168,16 @@ class SubsidyObjection(Base):
     decision: Mapped[str | None] = mapped_column(Text, nullable=True)
     amount_before: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
     amount_after: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
+
+
+class ProgressCode(Base):
+    """办件查询码: the code printed on the receipt window staff give an applicant without an account, with which anyone
+    holding the receipt follows the application's progress by its case number (:mod:`zhichan.services.progress`).
+    Only its argon2 hash is kept; printing the receipt again issues a new code and the old one stops working."""
+
+    __tablename__ = "services_progress_codes"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("procedure_cases.id"), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    issued_by: Mapped[int] = mapped_column(Integer)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
@@ -15,18 +15,21 @@ from sqlalchemy.orm import Session
 
 from zhichan.errors import ConflictError, FormError, InputError
 from zhichan.legaltime import china_today
+from zhichan.platform.db import session_scope
+from zhichan.platform.exceptions import TooManyAttempts
 from zhichan.platform.models import Role
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.router import MAX_INT, read_step_form, service
 from zhichan.reference.regions import all_provinces, children, labelled
-from zhichan.services import catalogue, library, objections, priority, subsidies, views
+from zhichan.services import catalogue, library, objections, priority, progress, subsidies, views
 from zhichan.services import service as applications
 from zhichan.services.hooks import install
 from zhichan.services.models import SubsidyAward
 from zhichan.web.deps import DbDep, ScopeDep, TransactionRoute, check_texts, lang, render, render_string
 from zhichan.web.domains import MenuItem, WebDomain
 from zhichan.web.openapi import errors, fast_json
+from zhichan.web.security import client_ip
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 router = APIRouter(route_class=TransactionRoute)
@@ -39,7 +42,7 @@ Year = Annotated[int | None, Query(ge=2017, le=2100)]
 
 def menu(scope: Scope) -> list[MenuItem]:
     items: list[MenuItem] = [("/services", "services.nav.catalogue"), ("/services/subsidies", "services.nav.subsidies"),
-                             ("/services/library", "services.nav.library")]
+                             ("/services/library", "services.nav.library"), ("/services/progress", "services.nav.progress")]
     if scope.governance or scope.role == Role.ENTERPRISE_USER:
         items.append(("/services/applications", "services.nav.applications"))
     if scope.governance:
@@ -94,6 +97,41 @@ def _application_page(request: Request, scope: Scope, session: Session, case_id:
 def application_page(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
     scope.require_authenticated()
     return _application_page(request, scope, session, case_id)
+
+
+@router.post("/services/applications/{case_id}/receipt", include_in_schema=False)
+def receipt(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
+    """受理回执 of an application taken at the window: its number and a new query code (the previous one stops working),
+    to print for an applicant without an account, who follows the application with them (/services/progress)."""
+    scope.require_authenticated()
+    data = progress.issue_receipt(service(request), session, scope, case_id)
+    session.commit()
+    # the lookup's address as the applicant types it: the platform's public address where set, else the one used here
+    base = (request.app.state.settings.public_base_url or str(request.base_url)).rstrip("/")
+    item = service(request).registry.for_region(data["procedure"], None).title(lang(request))
+    return render(request, "services/receipt.html", {**data, "item": item, "lookup_url": f"{base}/services/progress"})
+
+
+@router.get("/services/progress", include_in_schema=False)
+def progress_page(request: Request, number: Annotated[str, Query(max_length=40)] = "") -> Response:
+    """办件查询: an application's progress by its number and the query code on its receipt (public)."""
+    return render(request, "services/progress.html", {"values": {"number": number}, "errors": {}, "result": None})
+
+
+@router.post("/services/progress", include_in_schema=False)
+def progress_submit(request: Request, number: str = Form(""), code: str = Form("")) -> Response:
+    values = {"number": number}  # the code is never written back into the page
+    try:
+        check_texts({"number": (number, 40), "code": (code, 40)})
+        with session_scope(request.app.state.engine) as s:
+            result = progress.lookup(service(request), s, number, code, client_ip(request), lang(request))
+    except FormError as exc:
+        return render(request, "services/progress.html", {"values": values, "errors": exc.errors, "result": None},
+                      status=422)
+    except TooManyAttempts as exc:
+        return render(request, "services/progress.html", {"values": values, "errors": {"code": exc.message},
+                                                          "result": None}, status=exc.http_status)
+    return render(request, "services/progress.html", {"values": values, "errors": {}, "result": result})
 
 
 @router.post("/services/applications/{case_id}/decide/{event}", include_in_schema=False)
