@@ -171,7 +171,7 @@ def test_upload_forms_without_a_file_show_the_form_with_the_message_beside_it(en
     login_as(client, env.engine, "wuhou_admin")
     token = csrf_from(client.get("/plans").text)
     for sent, status, message in ((NO_FILE, 422, "请选择文件"), (None, 422, "请选择文件"),
-                                  (("empty.yaml", b"", "text/plain"), 400, "为空")):  # the plan's own check: 400
+                                  (("empty.yaml", b"", "text/plain"), 422, "文件为空")):  # the one upload rule's
         r = client.post("/plans", data={"csrf_token": token}, files={"file": sent} if sent else None)
         assert r.status_code == status and 'id="plan-upload"' in r.text and message in _beside(r.text, "file"), sent
     r = client.post("/plans?lang=en", data={"csrf_token": token}, files={"file": ("a.yaml", b"targets: [", "text/plain")})
