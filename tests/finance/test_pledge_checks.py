@@ -313,7 +313,7 @@ def test_data_ip_pledge_runs_the_one_procedure_and_its_register_shows_it(world: 
         registration_no = pledge.registration_number
     register = DataIPService(world.service)
     shown = dataip_views.registration_view(register, number, Scope.anonymous())["registration"]["pledges"]
-    assert shown == [{"registration_no": registration_no, "pledgee": BANK, "registered_on": "2026-03-03"}]
+    assert shown == [{"registration_no": registration_no, "pledgee": BANK, "registered_on": "2026-03-03", "pledgee_en": None}]
     listed = dataip_views.register_view(register)["items"]
     assert [x["pledges"] != [] for x in listed] == [True]
     world.act("wuhou_officer", case["id"], "cancel", D(2026, 6, 1), uploads=documents()[:1], ground="主债权消灭")

@@ -28,6 +28,8 @@ PUBLIC_GET = {
     # … and so are the subsidy programmes and their published results
     "/services/subsidies", "/services/subsidies/{programme}", "/api/v1/services/subsidies/{programme}",
     "/services/library", "/api/v1/services/library",
+    # … and the progress look-up of an application taken at the window, by its number and the receipt's code
+    "/services/progress",
     # credit (zhichan.credit.router): the public credit list, the published agency list, published inspections
     "/credit/listings", "/api/v1/credit/listings", "/credit/agency-list", "/api/v1/credit/agency-list",
     "/credit/inspections", "/credit/inspections/{inspection_id}", "/api/v1/credit/inspections/{inspection_id}",
@@ -49,7 +51,7 @@ PUBLIC_GET = {
 #: Public only once published: an unpublished case's decision is 404 for everyone, signed in or not.
 PUBLIC_IF_PUBLISHED = {"/protection/decisions/{case_id}", "/protection/decisions/{case_id}/documents/{sha256}"}
 #: Public POSTs: anyone may verify a certificate; an empty anonymous submission answers 400/422.
-PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify", "/protection/complaints/new"}
+PUBLIC_POST = {"/evidence/verify", "/api/v1/evidence/verify", "/protection/complaints/new", "/services/progress"}
 #: Markers of 锦江区 (510104) governance data that a 武侯区 (510107) user must never receive.
 FOREIGN = (JINJIANG_ENTERPRISE, JINJIANG_TITLE, "锦江区")
 
