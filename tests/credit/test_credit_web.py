@@ -21,7 +21,13 @@ from zhichan.platform.db import session_scope
 from zhichan.platform.models import User
 from zhichan.platform.orgs import scope_for_user
 from zhichan.settings import Settings
-from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import (
+    WUHOU_ENTERPRISE,
+    WebEnv,
+    client_for,
+    csrf_from,
+    make_env,
+)
 
 D = dt.date
 PROPOSAL = {"subject": WUHOU_ENTERPRISE, "credit_code": "91510100MA61R5XA24", "ground": "从事非正常专利申请行为",
@@ -33,12 +39,6 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
     web = make_env(settings, web_template, search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
-
-
-def client_for(env: WebEnv, username: str) -> TestClient:
-    client = env.client()
-    login_as(client, env.engine, username)
-    return client
 
 
 def _scope(s: Any, username: str) -> Any:

@@ -15,7 +15,14 @@ from tests.dataip.helpers import FORM, rewind_notice
 from zhichan.evidence.verify import read_pdf, verify_pdf
 from zhichan.legaltime import china_today
 from zhichan.settings import Settings
-from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import (
+    WUHOU_ENTERPRISE,
+    TestClient,
+    WebEnv,
+    client_for,
+    csrf_from,
+    make_env,
+)
 
 NEW = "/procedures/dataip.registration/new"
 
@@ -25,12 +32,6 @@ def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterato
     web = make_env(settings, web_template, migrated_db_url, search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
-
-
-def client_for(env: WebEnv, username: str) -> TestClient:
-    client = env.client()
-    login_as(client, env.engine, username)
-    return client
 
 
 def apply(client: TestClient, **fields: str) -> int:

@@ -14,7 +14,14 @@ from tests.procedures.helpers import PDF
 from zhichan.platform.db import session_scope
 from zhichan.procedures.models import Case
 from zhichan.settings import Settings
-from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import (
+    WUHOU_ENTERPRISE,
+    TestClient,
+    WebEnv,
+    client_for,
+    csrf_from,
+    make_env,
+)
 
 DISPUTE = "protection.patent_dispute"
 SEARCH = "services.search_service"
@@ -25,12 +32,6 @@ def env(settings: Settings, web_template: Path, migrated_db_url: str) -> Iterato
     web = make_env(settings, web_template, migrated_db_url, search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
-
-
-def client_for(env: WebEnv, username: str) -> TestClient:
-    client = env.client()
-    login_as(client, env.engine, username)
-    return client
 
 
 def start(client: TestClient, procedure: str, fields: dict[str, str]) -> int:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.procedures.helpers import PDF
 from zhichan.settings import Settings
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, make_env
+from zhichan.web.testing import TestClient, WebEnv, client_for, csrf_from, make_env
 
 FILING = {"patent_number": "ZL202310000001.X", "requester": "成都示例科技有限公司", "respondent": "某某电子商行",
            "requester_role": "专利权人", "court_suit": "否", "known_on": "2025-12-01", "continuing": "是",
@@ -23,12 +23,6 @@ def env(settings: Settings, web_template: Path) -> Iterator[WebEnv]:
     web = make_env(settings, web_template, search_index=False)
     yield web
     web.engine.dispose()  # type: ignore[attr-defined]
-
-
-def client_for(env: WebEnv, username: str) -> TestClient:
-    client = env.client()
-    login_as(client, env.engine, username)
-    return client
 
 
 def start_case(client: TestClient) -> int:

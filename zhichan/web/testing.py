@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
@@ -276,3 +276,10 @@ def login_as(client: TestClient, engine: Engine, username: str) -> None:
         assert user is not None
         token = create_session(s, user, "testclient")
     client.cookies.set(SESSION_COOKIE, token)
+
+
+def client_for(env: WebEnv, username: str) -> TestClient:
+    """A client of ``env`` signed in as ``username`` (:func:`login_as`: no password check)."""
+    client = env.client()
+    login_as(client, cast(Engine, env.engine), username)
+    return client
