@@ -22,6 +22,7 @@ from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization, OrgKind, Role, User
 from zhichan.platform.orgs import scope_for_user
 from zhichan.procedures.models import Case
+from zhichan.procedures.views import todo_view
 from zhichan.settings import Settings
 from zhichan.web.app import procedure_service
 from zhichan.web.testing import make_env
@@ -70,8 +71,8 @@ def test_demo_finance_records_are_synthetic(settings: Settings, web_template: Pa
             states = {}
             for user in (s.scalar(select(User).where(User.username == "demo_bank_1")),
                          s.scalar(select(User).where(User.username == "demo_finance_officer")), window):
-                items = service.todo(s, scope_for_user(s, user))["items"]
-                states[user.username] = sorted(i["state"].en for i in items)
+                items = todo_view(service, s, scope_for_user(s, user), "en")["items"]
+                states[user.username] = sorted(i["state"] for i in items)
                 assert all(i["synthetic"] for i in items)
                 # the subject names the pledged right and the pledgee (the English to-do list showed 质押登记, the
                 # procedure's Chinese name, in its subject column)

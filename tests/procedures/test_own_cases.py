@@ -4,7 +4,9 @@ looked, and its home said only that it had no service application."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -72,3 +74,48 @@ def test_the_enterprises_home_lists_its_open_cases(env: WebEnv) -> None:
     with session_scope(env.engine) as s:  # type: ignore[arg-type]
         s.execute(update(Case).where(Case.id == dispute).values(is_open=False))  # as a closing step leaves it
     assert panel(ent.get("/enterprise", params={"lang": "zh"}).text) == ""
+
+
+def cells(html: str, case_id: int, *, skip: tuple[int, ...] = ()) -> list[str]:
+    """The cells of a list's row of ``case_id`` as read (tags dropped; a deadline without the to-do list's own badges —
+    overdue, due today —, which the other lists do not mark), but those at ``skip``."""
+    row = re.search(rf'<tr[^>]*>\s*<td[^>]*><a href="/cases/{case_id}">.*?</tr>', html, re.S)
+    assert row is not None, html[:3000]
+    found = [c.split(' <span class="badge', 1)[0] if n == 4 else c
+             for n, c in enumerate(c for i, c in enumerate(re.findall(r"<td[^>]*>(.*?)</td>", row.group(0), re.S))
+                                   if i not in skip)]
+    return [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in found]
+
+
+@pytest.mark.one_database("pages of rows shaped by ProcedureService.case_rows, whose SQL the case-list, to-do and "
+                          "own-cases tests run on both databases")
+def test_a_case_reads_the_same_on_every_list_of_cases(env: WebEnv) -> None:
+    """One case — filed by the enterprise, awaiting the district's office, its deadline a provisional date in a year
+    whose holiday schedule is not published, its title naming a party with an English name — reads the same in each
+    list that shows it: 进行中的办件 on the enterprise's home, the protection case list, the office's 我的待办 (its number,
+    title, procedure, state and deadline; each list shaped its rows itself, and they drifted: one list's title or
+    deadline came to read otherwise than another's)."""
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from tests.protection.test_protection_web import complaint, wuhou_office
+    from zhichan.platform.models import Organization, User
+    from zhichan.platform.orgs import scope_for_user
+    from zhichan.procedures.service import Upload
+
+    ent = client_for(env, "ent_user")
+    fields = {**complaint(env), "handling_org": wuhou_office(env.client())}
+    english = "Chengdu Example Technology Co., Ltd."
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        s.execute(update(Organization).where(Organization.name == WUHOU_ENTERPRISE).values(name_en=english))
+        filer = scope_for_user(s, s.scalar(select(User).where(User.username == "ent_user")))
+        case_id = env.app.state.procedures.start(s, filer, "protection.complaint", now=dt.datetime(2026, 12, 28, 2),
+                                                 fields=fields, uploads=(Upload("extra", "证据.pdf", PDF),))["id"]
+    officer = client_for(env, "wuhou_officer")
+    for lang, title, due in (("zh", WUHOU_ENTERPRISE, "暂定"), ("en", english, "provisional")):
+        own = cells(panel(ent.get("/enterprise", params={"lang": lang}).text), case_id)
+        listed = cells(ent.get("/protection/cases", params={"lang": lang}).text, case_id, skip=(4,))  # its 立案日期
+        todo = cells(officer.get("/todo", params={"lang": lang}).text, case_id)
+        assert own == listed == todo, (lang, own, listed, todo)
+        assert title in own[1] and "2027-01-07" in own[4] and due in own[4], (lang, own)

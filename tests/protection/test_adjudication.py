@@ -771,6 +771,28 @@ def test_the_in_force_check_names_a_compensated_or_unknown_term(tmp_path: Path) 
     assert in_force(c, "zh").startswith("2026-03-02 时有效（届满日不明") and "None" not in in_force(c, "en")
 
 
+def test_the_holder_check_names_one_holder_as_holder_and_several_as_holders(tmp_path: Path) -> None:
+    """A requester the corpus does not name: "The corpus names 甲 as holder", "甲、乙 as holders" (it read "as holder"
+    for any number of them)."""
+    from zhichan.corpus.rights import rights_on
+    from zhichan.protection.rules import right_checks
+    from zhichan.web.i18n import stored_text
+
+    one, two = patent(serial=1, applicants=["甲公司"]), patent(serial=2, applicants=["甲公司", "乙公司"])
+    snap = build_snapshot(tmp_path, patents=[one, two])
+    on = dt.date(2026, 3, 2)
+    rights = rights_on(snap, [one["application_number"], two["application_number"]], on)
+
+    def holder(record: dict[str, Any], lang: str) -> str:
+        check = next(x for x in right_checks(rights[record["application_number"]], "丙公司", on) if x.name == "holder")
+        assert check.ok is None
+        return stored_text(check.message, lang)
+
+    assert holder(one, "en") == "The corpus names 甲公司 as holder and records no licence to 丙公司"
+    assert holder(two, "en") == "The corpus names 甲公司、乙公司 as holders and records no licence to 丙公司"
+    assert holder(two, "zh").startswith("语料库记载的专利权人为 甲公司、乙公司，不是 丙公司")
+
+
 def test_a_requester_absent_from_the_hearing_is_treated_as_withdrawn(world: World) -> None:
     """第二十六条: a requester who does not attend the oral hearing without good reason (or leaves without permission) is
     treated as having withdrawn the request — the case closes in its own state (第三十条（三）、第三十六条: 撤销案件) with the

@@ -340,12 +340,6 @@ def test_an_english_sentence_standing_alone_begins_with_a_capital():
             assert text[:1].isupper(), (key, text)
 
 
-#: a count after which an English message sets a plural noun, allowed where it is never 1 (a fixed rule's constant, a
-#: figure above a bound) or is no count (a name before "as holder")
-PLURAL_AFTER_A_COUNT = {
-    "exchange.valuation.cost_note": "term", "exchange.valuation.income_total": "spread", "search.facets_estimated": "total",
-    "protection.check.not_holder": "holders",
-}
 _COUNTED = re.compile(r"\{(\w+)\} (?:[a-z-]+ ){0,3}(?:patents|applicants|inventions|applications|designs|models|regions"
                       r"|holders|rows|agencies|officers|records|cases|hits|years|months|days|minutes|points|times|people"
                       r"|entries|items|deals|listings|enterprises)\b")
@@ -364,9 +358,33 @@ def test_no_english_message_sets_a_plural_noun_after_a_count_that_may_be_one():
         with po_file(package, "en").open("rb") as fh:
             for m in read_po(fh):
                 if m.id and not m.pluralizable:
-                    found += [(m.id, x.group(0)) for x in _COUNTED.finditer(m.string)
-                              if PLURAL_AFTER_A_COUNT.get(m.id) != x.group(1)]
+                    found += [(m.id, x.group(0)) for x in _COUNTED.finditer(m.string)]
     assert not found
+
+
+@pytest.mark.parametrize(("key", "values", "one", "two"), [
+    ("search.facets_estimated", {"hits": 1, "share": "1%"}, "of the 1 hit,", "of the 2 hits,"),
+    ("exchange.valuation.cost_note", {"cost": 1, "share": 1, "point": 1}, "(statutory term 1 year)",
+     "(statutory term 2 years)"),
+    ("exchange.valuation.income_total", {"point": 1, "low": 1, "high": 1}, "± 1 point:", "± 2 points:"),
+    ("protection.check.not_holder", {"claimant": "乙"}, "names 甲 as holder and", "names 甲、丙 as holders and"),
+])
+def test_a_counted_message_reads_one_and_several_in_english(key: str, values: dict[str, object], one: str,
+                                                            two: str) -> None:
+    """The messages once allowed a plural noun after their count — a figure said to be never 1 (a search's hits above
+    the facets' bound, a statute's term, the valuation's discount spread) or a list of names ("names 甲 as holder") —
+    read as the count says: "1 year", "2 years"; a check kept before it stored its count reads the plural."""
+    from zhichan.web.i18n import stored_message, stored_text, translate
+
+    count = {"search.facets_estimated": "total", "exchange.valuation.cost_note": "term",
+             "exchange.valuation.income_total": "spread", "protection.check.not_holder": "holders"}[key]
+    shown = {1: "甲", 2: "甲、丙"} if count == "holders" else {1: 1, 2: 2}
+    for n, expected in ((1, one), (2, two)):
+        assert expected in translate("en", key, **values, **{count: shown[n]}, n=n), (key, n)
+        assert translate("zh", key, **values, **{count: shown[n]}, n=n) == translate("zh", key, **values,
+                                                                                      **{count: shown[n]}, n=5)
+    if count == "holders":  # a check stored before its count was: the plural form
+        assert "as holders" in stored_text(stored_message(key, **values, holders="甲、丙"), "en")
 
 
 @pytest.mark.postgres

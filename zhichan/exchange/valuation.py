@@ -451,8 +451,8 @@ def report(row: Valuation, lang: str = "zh") -> Document:
             growth=p["growth_rate"], years=p["years"])),
             Table([t("year"), t("share_income"), t("factor"), t("present")],
                   [[y["year"], _yuan(y["income"]), y["factor"], _yuan(y["present"])] for y in inc["years"]]),
-            Paragraph(t("income_total", point=_yuan(inc["point"]), spread=DISCOUNT_SPREAD, low=_yuan(inc["low"]),
-                        high=_yuan(inc["high"]))))
+            Paragraph(t("income_total", point=_yuan(inc["point"]), spread=DISCOUNT_SPREAD, n=DISCOUNT_SPREAD,
+                        low=_yuan(inc["low"]), high=_yuan(inc["high"]))))
     if "market" in approaches:
         mk = approaches["market"]
         money_section.sub(t("market"), Table(
@@ -464,7 +464,7 @@ def report(row: Valuation, lang: str = "zh") -> Document:
         co = approaches["cost"]
         money_section.sub(t("cost"), Paragraph(t(
             "cost_note", cost=_yuan(co["inputs"]["rd_cost"]), share=co["remaining_share"], term=co["term_years"],
-            point=_yuan(co["point"]))))
+            n=co["term_years"], point=_yuan(co["point"]))))
     if not approaches:
         money_section.add(Paragraph(t("no_range")))
     return Document(title=t("report_title"), subtitle=f"{row.application_number} · GB/T 42748-2023",

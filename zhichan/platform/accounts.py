@@ -279,7 +279,7 @@ def authenticate(session: Session, username: str, password: str, ip: str, device
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         # spend the same time for unknown names, so response time does not reveal user names
-        verify_password(_dummy_hash(), password or "")
+        verify_unmatched(password or "")
         raise AuthenticationError("用户名或密码错误 / wrong user name or password")
     if not (verify_password(user.password_hash, password or "") and user.is_active):
         raise AuthenticationError("用户名或密码错误 / wrong user name or password")
@@ -299,6 +299,13 @@ def audit_path_of(session: Session, username: str) -> str:
         path = session.scalar(select(Organization.path).where(Organization.parent_id.is_(None))
                               .order_by(Organization.id).limit(1))
     return path or "/"
+
+
+def verify_unmatched(secret: str) -> None:
+    """Spend the time of a secret's check where nothing matched — an unknown user name at sign-in, an unknown case number
+    at the public progress look-up (``zhichan.services.progress``) — as a wrong secret's check does, so the response
+    time does not tell whether the name or number exists: ``secret`` checked against a hash nothing matches."""
+    verify_password(_dummy_hash(), secret)
 
 
 @cache

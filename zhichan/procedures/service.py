@@ -21,9 +21,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
@@ -180,6 +179,13 @@ def due_provisional(session: Session, case_ids: list[int]) -> set[int]:
     return set(session.scalars(select(CLOCKS.c.case_id).join(CASES, CASES.c.id == CLOCKS.c.case_id).where(
         CLOCKS.c.case_id.in_(bindparam(None, case_ids, expanding=True)), CLOCKS.c.status != "stopped",
         CLOCKS.c.due_on.is_not(None), CLOCKS.c.due_problem.is_not(None), CLOCKS.c.due_on == CASES.c.next_due)))
+
+
+#: the columns of a case every list of cases shows it by (:meth:`ProcedureService.case_rows`): each list's query selects
+#: them, beside what it adds of its own
+CASE_ROW = (CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.declaration_digest,
+            CASES.c.title, CASES.c.state, CASES.c.is_open, CASES.c.next_due, CASES.c.fields, CASES.c.region_code,
+            CASES.c.synthetic)
 
 
 def provisional(row: Any) -> bool:
@@ -1056,6 +1062,24 @@ class ProcedureService:
                  for decl, fields, region, synthetic in cases for parties in [self.organization_fields(decl)]]
         found = english_names(session, [n for names in named for n in names])
         return [{str(n.name): found[n] for n in names if n in found} for names in named]
+
+    def case_rows(self, session: Session, rows: Sequence[Any], lang: str) -> list[dict[str, Any]]:
+        """A list of cases' rows as every list shows them — 我的待办 and 辖区待办, 进行中的办件 on an enterprise's home,
+        the protection case list, the service applications — whatever query found them (each selecting
+        :data:`CASE_ROW`): the title in ``lang`` naming its parties (:meth:`case_title`, :meth:`party_names`), the
+        procedure and the state as the case's declaration words them (:meth:`declaration_of`), the nearest deadline
+        (``None``: none), whether it is provisional (暂定) or waits for its year's holiday schedule (an open case's)."""
+        decls = [self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest) for r in rows]
+        fields = [json.loads(r.fields or "{}") for r in rows]
+        names = self.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
+                                           for d, f, r in zip(decls, fields, rows, strict=True)], lang)
+        open_ids = [r.id for r in rows if r.is_open]
+        estimated, unknown = due_provisional(session, open_ids), due_unknown(session, open_ids)
+        return [{"id": r.id, "number": r.number, "code": r.procedure, "synthetic": bool(r.synthetic),
+                 "title": self.case_title(r.procedure, r.title, f, lang, n), "procedure": d.title(lang),
+                 "state": d.states[r.state].title(lang), "next_due": None if r.next_due == NO_DEADLINE else r.next_due,
+                 "provisional": r.id in estimated, "due_unknown": r.id in unknown}
+                for r, d, f, n in zip(rows, decls, fields, names, strict=True)]
 
     def add_options(self, name: str, options: OptionList) -> None:
         """Register a domain's list of choices under ``name``, for declared fields ``options: <name>`` (the protection
@@ -2123,30 +2147,14 @@ class ProcedureService:
                                                                      CASES.c.next_due < counts[3]))
         # no page to read when nothing matches: the query would walk the deadline index through every open case
         rows = [] if not counts[0] else session.execute(
-            select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-                   CASES.c.next_due, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version,
-                   CASES.c.declaration_digest, CASES.c.synthetic, CASES.c.fields, CASES.c.region_code)
+            select(*CASE_ROW, CASES.c.next_office_due, CASES.c.updated_at, CASES.c.version)
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
-        unknown = due_unknown(session, [r.id for r in rows])
-        estimated = due_provisional(session, [r.id for r in rows])
-        items = []
-        for r in rows:
-            decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
-            due = None if r.next_due == NO_DEADLINE else r.next_due
-            fields = json.loads(r.fields or "{}")
-            items.append({
-                "id": r.id, "number": r.number, "title": r.title, "code": r.procedure, "procedure": decl.title,
-                "state": decl.states[r.state].title,
-                # the title in a language: a function of it (and of the parties' names in it), like the procedure's
-                "shown_title": partial(self.case_title, r.procedure, r.title, fields),
-                # what the title's parties are looked up from (:meth:`party_names`)
-                "named": (decl, fields, r.region_code, bool(r.synthetic)),
-                "next_due": due, "overdue": r.next_office_due < today,
-                "lapsed": r.next_due < today <= r.next_office_due,
-                "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),
-                "due_unknown": r.id in unknown, "provisional": r.id in estimated,
-            })
+        # each with its row, which the lists show as :meth:`case_rows` shapes it (``zhichan.procedures.views.todo_view``)
+        items = [{"id": r.id, "number": r.number, "code": r.procedure, "case": r,
+                  "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "overdue": r.next_office_due < today,
+                  "lapsed": r.next_due < today <= r.next_office_due, "due_today": r.next_due == today,
+                  "version": r.version} for r in rows]
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}
 

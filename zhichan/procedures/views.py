@@ -27,13 +27,12 @@ from zhichan.procedures.declaration import (
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES, party_filter
 from zhichan.procedures.service import (
+    CASE_ROW,
     Blocked,
     Listed,
     Option,
     ProcedureService,
     Stalled,
-    due_provisional,
-    due_unknown,
     resumable,
 )
 from zhichan.reference.regions import region_name
@@ -162,9 +161,8 @@ def in_order(values: dict[str, Any], fields: tuple[FieldSpec, ...]) -> list[tupl
 def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, page: int = 1,
               per_page: int = 50, area: bool = False) -> dict[str, Any]:
     data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
-    names = service.party_names(session, [i["named"] for i in data["items"]], lang)
-    items = [{**{k: v for k, v in i.items() if k not in ("shown_title", "named")}, "title": i["shown_title"](lang, n),
-              "procedure": i["procedure"](lang), "state": i["state"](lang)} for i, n in zip(data["items"], names, strict=True)]
+    shown = service.case_rows(session, [i["case"] for i in data["items"]], lang)
+    items = [{**{k: v for k, v in i.items() if k != "case"}, **row} for i, row in zip(data["items"], shown, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
@@ -177,22 +175,9 @@ def own_cases_view(service: ProcedureService, session: Session, scope: Scope, la
     scope.require_authenticated()
     where = (CASES.c.is_open, party_filter(scope), CASES.c.procedure.not_in(excluded))
     total = int(session.scalar(select(func.count()).select_from(CASES).where(*where)) or 0)
-    rows = session.execute(select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title,
-                                  CASES.c.state, CASES.c.next_due, CASES.c.fields, CASES.c.region_code,
-                                  CASES.c.synthetic, CASES.c.declaration_digest)
-                           .where(*where).order_by(CASES.c.created_at.desc(), CASES.c.id.desc()).limit(limit)).all()
-    decls = [service.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest) for r in rows]
-    fields = [json.loads(r.fields or "{}") for r in rows]
-    names = service.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
-                                          for d, f, r in zip(decls, fields, rows, strict=True)], lang)
-    ids = [r.id for r in rows]
-    estimated, unknown = due_provisional(session, ids), due_unknown(session, ids)
-    items = [{"id": r.id, "code": r.procedure, "number": r.number, "synthetic": bool(r.synthetic),
-              "title": service.case_title(r.procedure, r.title, f, lang, n), "procedure": d.title(lang),
-              "state": d.states[r.state].title(lang), "next_due": None if r.next_due == NO_DEADLINE else r.next_due,
-              "provisional": r.id in estimated, "due_unknown": r.id in unknown}
-             for r, d, f, n in zip(rows, decls, fields, names, strict=True)]
-    return {"items": items, "total": total}
+    rows = session.execute(select(*CASE_ROW).where(*where)
+                           .order_by(CASES.c.created_at.desc(), CASES.c.id.desc()).limit(limit)).all()
+    return {"items": service.case_rows(session, rows, lang), "total": total}
 
 
 def step_actors(session: Session, user_ids: list[int | None], lang: str) -> dict[int, str]:

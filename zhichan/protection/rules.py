@@ -164,7 +164,7 @@ def right_checks(right: RightStatus | None, claimant: str, on: dt.date, *, licen
         elif licence is not None:
             out.append(_check("holder", True, "licensee", claimant=claimant, kind=_choice(licence.kind)))
         else:
-            out.append(_check("holder", None, "not_holder", holders=holders, claimant=claimant))
+            out.append(_check("holder", None, "not_holder", holders=holders, n=len(right.holders), claimant=claimant))
     if right.invalidation_pending:
         out.append(_check("invalidation", None, "invalidation_pending"))
     return out

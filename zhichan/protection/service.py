@@ -31,8 +31,8 @@ from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import RowName, english_names
 from zhichan.platform.scope import Scope
-from zhichan.procedures.models import NO_DEADLINE, Case, CaseClock, Step
-from zhichan.procedures.service import ProcedureService, StepTaken, Upload, due_provisional, due_unknown
+from zhichan.procedures.models import Case, CaseClock, Step
+from zhichan.procedures.service import CASE_ROW, ProcedureService, StepTaken, Upload
 from zhichan.protection.documents import Documents
 from zhichan.protection.models import Complaint, Dispute
 from zhichan.protection.rules import Check, normalized_patent_number, right_checks
@@ -301,27 +301,14 @@ def case_list(session: Session, scope: Scope, service: ProcedureService, lang: s
     # the page: newest first, walking the ids (and stopping at the page) when the office's cases are dense — the cases
     # newer than its newest passed first (a closed list's cases are the old ones: the walk passed every open case)
     where = walk_in_order(session, where, matching=total, reach=offset + limit, cost=WALK_IDS, newest=newest)
-    rows = session.execute(
-        select(CASES.c.id, CASES.c.number, CASES.c.procedure, CASES.c.jurisdiction, CASES.c.title, CASES.c.state,
-               CASES.c.is_open, CASES.c.next_due, CASES.c.created_at, CASES.c.closed_at, CASES.c.synthetic, CASES.c.fields,
-               CASES.c.region_code)
-        .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
-    unknown = due_unknown(session, [r.id for r in rows if r.is_open])
-    estimated = due_provisional(session, [r.id for r in rows if r.is_open])
-    # a jurisdiction's file changes clocks, not state names nor fields
-    decls = [registry.get(r.procedure, "default") for r in rows]
-    fields = [json.loads(r.fields or "{}") for r in rows]
-    names = service.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
-                                          for d, f, r in zip(decls, fields, rows, strict=True)], lang)
-    items = []
-    for r, decl, filed, named in zip(rows, decls, fields, names, strict=True):
-        state = decl.states.get(r.state)
-        row = {k: v for k, v in r._mapping.items() if k not in ("fields", "region_code")}
-        # the title without the synthetic mark: the row's ``synthetic`` is its badge
-        items.append(row | {"title": without_synthetic_mark(service.case_title(r.procedure, r.title, filed, lang, named))[0],
-            "procedure_title": decl.title(lang), "state_title": state.title(lang) if state else r.state,
-            "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "due_unknown": r.id in unknown,
-            "provisional": r.id in estimated,
-            "opened_on": china_date(r.created_at)})
+    rows = session.execute(select(*CASE_ROW, CASES.c.created_at, CASES.c.closed_at)
+                           .where(where).order_by(CASES.c.id.desc()).limit(limit).offset(offset)).all()
+    shown = service.case_rows(session, rows, lang)
+    items = [{k: v for k, v in r._mapping.items() if k not in ("fields", "region_code", "declaration_digest")}
+             # the title without the synthetic mark: the row's ``synthetic`` is its badge
+             | {"title": without_synthetic_mark(c["title"])[0], "procedure_title": c["procedure"],
+                "state_title": c["state"], "next_due": c["next_due"], "due_unknown": c["due_unknown"],
+                "provisional": c["provisional"], "synthetic": c["synthetic"], "opened_on": china_date(r.created_at)}
+             for r, c in zip(rows, shown, strict=True)]
     return {"items": items, "total": total, "status": status, "procedure": procedure,
             "procedures": [(p, registry.get(p, "default").title(lang)) for p in procedures]}

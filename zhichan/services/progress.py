@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zhichan.errors import FormError, NotFoundError, PermissionDenied
-from zhichan.platform.accounts import _dummy_hash, hash_password, throttled_attempt, verify_password
+from zhichan.platform.accounts import hash_password, throttled_attempt, verify_password, verify_unmatched
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import NO_DEADLINE, Case
 from zhichan.procedures.service import ProcedureService
@@ -72,7 +72,7 @@ def lookup(procedures: ProcedureService, session: Session, number: str, code: st
     found = session.execute(select(Case, ProgressCode.code_hash).join(ProgressCode, ProgressCode.case_id == Case.id)
                             .where(Case.number == number)).first()
     if found is None:
-        verify_password(_dummy_hash(), typed)  # the same time as a wrong code
+        verify_unmatched(typed)  # the same time as a wrong code
         raise FormError({"code": NOT_FOUND})
     case, code_hash = found
     if not verify_password(code_hash, typed):

@@ -21,9 +21,8 @@ from zhichan.errors import ConflictError, NotFoundError
 from zhichan.platform.models import Organization
 from zhichan.platform.scope import Scope
 from zhichan.procedures.declaration import ProcedureRegistry
-from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES
-from zhichan.procedures.service import DocumentRequest, ProcedureService, Upload, due_provisional, due_unknown
+from zhichan.procedures.service import CASE_ROW, DocumentRequest, ProcedureService, Upload
 from zhichan.services.catalogue import Entry, entry_for_procedure, shipped_entries
 from zhichan.services.documents import decision_document
 from zhichan.services.scope import applications_filter
@@ -39,24 +38,15 @@ def applications(procedures: ProcedureService, session: Session, scope: Scope, l
     """The applications the caller sees, newest first: its own (an enterprise) or its area's (officers)."""
     scope.require_authenticated()
     where = applications_filter(scope, service_procedures(), dialect=procedures.engine.dialect.name)
-    rows = session.execute(select(CASES).where(where).order_by(CASES.c.created_at.desc(), CASES.c.id.desc())
-                           .limit(limit)).all()
-    decls = [procedures.registry.get(r.procedure, r.jurisdiction) for r in rows]
-    fields = [json.loads(r.fields or "{}") for r in rows]
-    names = procedures.party_names(session, [(d, f, r.region_code, bool(r.synthetic))
-                                             for d, f, r in zip(decls, fields, rows, strict=True)], lang)
-    # every list of cases marks a provisional deadline (暂定) and one waiting for the year's schedule, as the case page does
-    open_ids = [r.id for r in rows if r.is_open]
-    estimated, unknown = due_provisional(session, open_ids), due_unknown(session, open_ids)
+    rows = session.execute(select(*CASE_ROW, CASES.c.created_at).where(where)
+                           .order_by(CASES.c.created_at.desc(), CASES.c.id.desc()).limit(limit)).all()
     out = []
-    for r, decl, filed, named in zip(rows, decls, fields, names, strict=True):
+    for r, c in zip(rows, procedures.case_rows(session, rows, lang), strict=True):
         entry = entry_for_procedure(r.procedure)
-        title = procedures.case_title(r.procedure, r.title, filed, lang, named)
-        out.append({"id": r.id, "number": r.number, "title": title, "service": decl.title(lang),
-                    "code": entry.code if entry else "", "state": decl.states[r.state].title(lang),
-                    "is_open": r.is_open, "created_at": r.created_at,
-                    "next_due": None if r.next_due == NO_DEADLINE else r.next_due,
-                    "provisional": r.id in estimated, "due_unknown": r.id in unknown})
+        out.append({"id": r.id, "number": r.number, "title": c["title"], "service": c["procedure"],
+                    "code": entry.code if entry else "", "state": c["state"], "is_open": r.is_open,
+                    "created_at": r.created_at, "next_due": c["next_due"], "provisional": c["provisional"],
+                    "due_unknown": c["due_unknown"]})
     return out
 
 

@@ -71,16 +71,12 @@ CSP = (
 )
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
-
-
 def _error_response(request: Request, status: int, body: dict[str, Any], fields: Mapping[str, str] | None = None,
                     address: bool = False) -> Response:
     """The answer to a request that failed: JSON for the API; in a part of a page, the reason in the part's place
     (``fields``/``address``: values of its address it could not take); else the sign-in page for a signed-out GET,
     the password form where one must be changed first, or the error page."""
-    if _wants_json(request):
+    if query_errors.wants_json(request):
         return JSONResponse(body, status_code=status)
     part = query_errors.part_refused(request, status, str(body.get("message", "")), fields, address=address,
                                      code=str(body.get("error", "")))
@@ -101,7 +97,7 @@ async def _zhichan_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ZhichanError)
     if exc.http_status >= 500:
         log.error("%s: %s", type(exc).__name__, exc.message)
-    if isinstance(exc, FormError) and not _wants_json(request):
+    if isinstance(exc, FormError) and not query_errors.wants_json(request):
         # a filter in a page's address the domain cannot read (an unknown region): the page, the message beside it
         page = await query_errors.page_without(request, exc.errors)
         if page is not None:
@@ -117,7 +113,7 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
         {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
     ][:20]
     fields = query_errors.query_fields(exc.errors())
-    if fields and not _wants_json(request):
+    if fields and not query_errors.wants_json(request):
         # a page's address with a value its parameters do not take (page=0): the page, the message beside the field
         page = await query_errors.page_without(request, fields)
         if page is not None:

@@ -217,8 +217,10 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     refused = request.scope.get("state", {}).get(query_errors.STATE_KEY)
     if refused and isinstance((context or {}).get("errors", {}), dict):
         # values of the address the page could not take (zhichan.web.query_errors): beside their fields, where the
-        # page has them, and at the top of the page those it did not show (a page number, a date in the address)
+        # page has them, and at the top of the page those it did not show (a page number, a date in the address);
+        # the page says something was refused (422), as a form refused is
         context = {**(context or {}), "errors": {**refused, **(context or {}).get("errors", {})}}
+        status = 422 if status < 400 else status
         response = request.app.state.templates.TemplateResponse(request, template, _context(request, context),
                                                                 status_code=status)
         page = bytes(response.body).decode()

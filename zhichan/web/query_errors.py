@@ -47,7 +47,12 @@ async def address_texts(request: Request) -> None:
     which refuses it, a page showing it back, a document generator), whether a route declares it (``Query``) or reads
     ``request.query_params`` itself (a start form's prefilled fields, the plans page's ``uploaded``). Refused as
     FastAPI refuses a declared value it cannot take: a page run again without it, the message beside its field (422);
-    the API and a part of a page answer 422 with the field."""
+    the API and a part of a page answer 422 with the field.
+
+    A form's submission (a page's POST) is run without them too, as a page's GET is — its data is its body's, which the
+    form's handler checks — and the page it answers with says them beside their fields or at its top (422,
+    :func:`zhichan.web.deps.render`); it was answered with the generic error page instead, the form and what was typed
+    in it gone. Run without them rather than run again: a body read once (a form's, a file's) is not read twice."""
     from fastapi.exceptions import RequestValidationError
 
     from zhichan.untrusted import text_refusal
@@ -56,8 +61,21 @@ async def address_texts(request: Request) -> None:
                 "ctx": {"message": message}}
                for name, value in request.query_params.multi_items()
                if (message := text_refusal(name) or text_refusal(value))]
-    if refused:
+    if not refused:
+        return
+    if request.method != "POST" or wants_json(request):
         raise RequestValidationError(refused)
+    fields = query_fields(refused)
+    state = request.scope.setdefault("state", {})
+    state[STATE_KEY] = {**state.get(STATE_KEY, {}), **fields}
+    request.scope["query_string"] = urlencode([(k, v) for k, v in request.query_params.multi_items()
+                                               if k not in fields]).encode()
+    del request._query_params  # read again from the address without them (Starlette keeps the parsed ones)
+
+
+def wants_json(request: Request) -> bool:
+    """Whether a request is the API's, or asks for JSON: answered with JSON, never a page."""
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 def validation_message(error: Mapping[str, Any], name: str = "") -> str:
