@@ -27,6 +27,8 @@ from zhichan.procedures.declaration import (
 from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES, party_filter
 from zhichan.procedures.service import (
+    DESIGNATED_AREA,
+    OTHER_PROVINCE,
     Blocked,
     Listed,
     Option,
@@ -144,10 +146,13 @@ def organization_names(session: Session, values: list[Any], lang: str, case: dic
 
 
 def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
-                generated: frozenset[str] = frozenset()) -> dict[str, Any]:
+                generated: frozenset[str] = frozenset(), notes: dict[str, str] | None = None) -> dict[str, Any]:
     """A step's form; ``generated``: the documents its domain generates when left empty (Chinese labels), listed by
-    their place among ``documents`` — not required, the form says so."""
-    return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang, options) for f in t.fields],
+    their place among ``documents`` — not required, the form says so; ``notes``: a line the form shows under a field,
+    by its name (why a move's list holds the offices it holds)."""
+    return {"event": t.event, "title": t.title(lang),
+            "fields": [field_json(f, lang, options) | ({"note": notes[f.name]} if notes and f.name in notes else {})
+                       for f in t.fields],
             "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
             "generated": [i for i, d in enumerate(t.documents) if d.zh in generated],
             "extends": t.extends.model_dump() if t.extends else None}
@@ -316,7 +321,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
                                           if t.transfers and f.name == RECEIVING_OFFICE else
                                           service.options(f, case["region_code"]) for f in t.fields if f.options},
-                                service.generated(decl.procedure))
+                                service.generated(decl.procedure),
+                                notes={RECEIVING_OFFICE: (OTHER_PROVINCE if t.office is None else DESIGNATED_AREA)(lang)}
+                                if t.transfers else None)
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         # whom it awaits, but those a hold keeps from every step expected of them: the header says what it waits for
