@@ -136,6 +136,14 @@ def test_a_dispute_filed_under_revision_3_moves_by_the_laws_step(world: World, m
         assert s.scalar(select(StoredDeclaration.revision).where(StoredDeclaration.digest == digest)) == 3
         offered = {t.event for t in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
     assert {"decide_jurisdiction", "transfer_jurisdiction"} <= offered and "designate_jurisdiction" not in offered
+    # the form offers the outcome revision 4 still offers, not the one refused below (a stale form or the API gets it)
+    from zhichan.procedures.views import case_view
+
+    with session_scope(world.engine) as s:
+        for lang in ("zh", "en"):
+            form = next(a for a in case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)["actions"]
+                        if a["event"] == "decide_jurisdiction")
+            assert [f["choices"] for f in form["fields"] if f["name"] == "outcome"] == [["异议不成立，继续处理"]]
     with pytest.raises(FormError) as info:
         act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 13)),
             {"outcome": "异议成立，移送有管辖权的机关"})

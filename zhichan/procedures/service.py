@@ -1123,6 +1123,26 @@ class ProcedureService:
             return () if current.digest == decl.digest else (current,)
         return ()
 
+    def form_choices(self, decl: Declaration, t: TransitionSpec) -> dict[str, tuple[str, ...]]:
+        """The choices the form of ``t`` — a step of a case filed under an earlier declaration, ``decl`` — offers where
+        the procedure's current declaration offers fewer in the same step's same field: those of ``decl``'s it still
+        offers (revision 3's 对管辖权异议作出决定 offered 异议成立，移送有管辖权的机关, which moved nothing; revision 4 moves
+        the case by its own step). The engine still takes the earlier choice as ``decl`` allows — a stale form or an API
+        call gets the domain's answer (the pointer to 移送) —; the form no longer offers what would be refused. By field
+        name; none where the current declaration keeps every choice, or none of them."""
+        current = self._current(decl)
+        now = next((c for c in current[0].transitions if (c.event, c.target) == (t.event, t.target)), None) \
+            if current else None
+        if now is None:
+            return {}
+        found: dict[str, tuple[str, ...]] = {}
+        for f in t.fields:
+            same = next((g for g in now.fields if g.name == f.name and g.kind == "choice"), None)
+            kept = tuple(c for c in f.choices if same is not None and c in same.choices)
+            if f.kind == "choice" and f.options is None and kept and kept != f.choices:
+                found[f.name] = kept
+        return found
+
     def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds, *, free: FreeOf | None = None) -> None:
         """Hold back the steps ``events`` of ``procedure``'s cases until the days ``holds`` gives for a case (the credit
         list's repair and removal in a case opened before their terms were declared: from the days the listing's dates

@@ -50,11 +50,13 @@ def late(clock: dict[str, Any], today: dt.date) -> bool:
     return bool(clock["status"] != "stopped" and clock["due_on"] is not None and clock["due_on"] < today)
 
 
-def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
+               choices: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """A declared field for a form; ``options``: the choices a domain's list (``FieldSpec.options``) opens to the
-    filer, by field name — each with its label in ``lang``."""
+    filer, by field name — each with its label in ``lang``; ``choices``: a declared choice's the form offers instead of
+    all it declares, by field name (:meth:`ProcedureService.form_choices`)."""
     return {"name": f.name, "label": f.label(lang), "kind": f.kind, "required": f.required, "max_length": f.max_length,
-            "choices": list(f.choices), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {}),
+            "choices": list((choices or {}).get(f.name, f.choices)), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {}),
             **({"options": [{"value": o.value, "label": o.label(lang)} for o in (options or {}).get(f.name, ())]}
                if f.options is not None else {})}
 
@@ -146,12 +148,13 @@ def organization_names(session: Session, values: list[Any], lang: str, case: dic
 
 
 def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
-                generated: frozenset[str] = frozenset(), notes: dict[str, str] | None = None) -> dict[str, Any]:
+                generated: frozenset[str] = frozenset(), notes: dict[str, str] | None = None,
+                choices: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """A step's form; ``generated``: the documents its domain generates when left empty (Chinese labels), listed by
     their place among ``documents`` — not required, the form says so; ``notes``: a line the form shows under a field,
-    by its name (why a move's list holds the offices it holds)."""
+    by its name (why a move's list holds the offices it holds); ``choices``: as :func:`field_json`'s."""
     return {"event": t.event, "title": t.title(lang),
-            "fields": [field_json(f, lang, options) | ({"note": notes[f.name]} if notes and f.name in notes else {})
+            "fields": [field_json(f, lang, options, choices) | ({"note": notes[f.name]} if notes and f.name in notes else {})
                        for f in t.fields],
             "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
             "generated": [i for i, d in enumerate(t.documents) if d.zh in generated],
@@ -323,7 +326,7 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                                           service.options(f, case["region_code"]) for f in t.fields if f.options},
                                 service.generated(decl.procedure),
                                 notes={RECEIVING_OFFICE: (OTHER_PROVINCE if t.office is None else DESIGNATED_AREA)(lang)}
-                                if t.transfers else None)
+                                if t.transfers else None, choices=service.form_choices(decl, t))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         # whom it awaits, but those a hold keeps from every step expected of them: the header says what it waits for
