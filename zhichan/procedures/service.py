@@ -213,6 +213,9 @@ class Blocked:
     case_id: int | None = None
     #: what the case waits for, short, "中文 / English" (the case page's header: 等待：开放许可声明撤回（另案）); else the reason
     waits: str = ""
+    #: a page where what it waits for is settled, not a case (the priority-examination quotas a province allocates),
+    #: which the case page and the to-do lists link
+    url: str | None = None
 
 
 #: what holds a step back in a case (:meth:`ProcedureService.add_holds`): the first day it may be taken, the event of
@@ -2211,6 +2214,11 @@ class ProcedureService:
         items = []
         for r in rows:
             decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
+            # a step of its state held back by something elsewhere (an application over its city's quota, in the
+            # province's 辖区待办): the list says what it waits for, as the case page's header does
+            blocked = [h for e, h in self._held(session, r.procedure, r.id, decl).items()
+                       if isinstance(h, Blocked) and decl.transition(e, r.state) is not None] \
+                if r.procedure in self._holds else []
             due = None if r.next_due == NO_DEADLINE else r.next_due
             fields = json.loads(r.fields or "{}")
             items.append({
@@ -2224,6 +2232,7 @@ class ProcedureService:
                 "lapsed": r.next_due < today <= r.next_office_due,
                 "due_today": due == today, "version": r.version, "synthetic": bool(r.synthetic),
                 "due_unknown": r.id in unknown, "provisional": r.id in estimated,
+                "waits": blocked,
             })
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}

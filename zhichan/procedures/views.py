@@ -172,7 +172,10 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
     data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
     names = service.party_names(session, [i["named"] for i in data["items"]], lang)
     items = [{**{k: v for k, v in i.items() if k not in ("shown_title", "named")}, "title": i["shown_title"](lang, n),
-              "procedure": i["procedure"](lang), "state": i["state"](lang)} for i, n in zip(data["items"], names, strict=True)]
+              "procedure": i["procedure"](lang), "state": i["state"](lang),
+              # what a held step waits for (an application over its city's quota): as the case page's header says it
+              "waits": [blocked_view(b, lang) for b in i["waits"]]}
+             for i, n in zip(data["items"], names, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
@@ -337,6 +340,13 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     }
 
 
+def blocked_view(hold: Blocked, lang: str) -> dict[str, Any]:
+    """What a step held by something elsewhere waits for, in ``lang`` (its short ``waits``, else its reason), with the
+    case (``procedure``, ``case_id``) or the page (``url``: the quotas a province allocates) that settles it."""
+    return {"text": message_in_language(hold.waits or hold.reason, lang), "procedure": hold.procedure,
+            "case_id": hold.case_id, "url": hold.url}
+
+
 def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]:
     """What a case waits for instead of some of whom it awaits (:func:`~zhichan.procedures.service.stalled`), in
     ``lang``: ``waits_for``, each with its text (something elsewhere: what it names, and that case to link; a step of
@@ -347,17 +357,16 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
         by_hold.setdefault(hold, []).append(spec)
     found: list[dict[str, Any]] = []
     for hold, specs in by_hold.items():
-        link: dict[str, Any] = {"procedure": None, "case_id": None}
         if isinstance(hold, Blocked):
-            text = message_in_language(hold.waits or hold.reason, lang)
-            link = {"procedure": hold.procedure, "case_id": hold.case_id}
-        elif isinstance(hold, str):
+            found.append(blocked_view(hold, lang))
+            continue
+        if isinstance(hold, str):
             first = next(t.title for t in decl.transitions if t.event == hold)
             text = translate(lang, "procedures.waits_step", step=first(lang))
         else:
             steps = PUNCTUATION[lang]["sep"].join(f"“{t.title(lang)}”" for t in specs)
             text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
-        found.append({"text": text, **link})
+        found.append({"text": text, "procedure": None, "case_id": None, "url": None})
     return {"waits_for": found}
 
 
