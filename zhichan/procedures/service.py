@@ -368,14 +368,14 @@ TRANSFER_OFFICE_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
 #: another province's with it): 专利法实施细则 第九十七条 第三款
 OTHER_PROVINCE = Text(zh="移送限于本省（自治区、直辖市）的机关：跨省的管辖由国家知识产权局指定（专利法实施细则第九十七条第三款："
                          "无共同上级人民政府管理专利工作的部门的，由国务院专利行政部门指定管辖）",
-                      en="a case is moved to an office of its own province only: another province's office is designated "
+                      en="A case is moved to an office of its own province only: another province's office is designated "
                          "by the national office (Implementing Regulations of the Patent Law, Art. 97(3): where the offices "
                          "have no common upper level, the patent administration department of the State Council designates)")
 
 #: why a designation (指定管辖) lists the caller's area's offices: 专利法实施细则 第九十七条 第三款
 DESIGNATED_AREA = Text(zh="列出本机关辖区内的机关：管辖争议由争议机关的共同上级机关指定；跨省的由国家知识产权局指定（专利法实施细则"
                           "第九十七条第三款）",
-                       en="the offices of your own area: a dispute over jurisdiction is designated by the offices' common "
+                       en="The offices of your own area: a dispute over jurisdiction is designated by the offices' common "
                           "upper level, one between provinces by the national office (Implementing Regulations of the "
                           "Patent Law, Art. 97(3))")
 
