@@ -344,7 +344,7 @@ def blocked_view(hold: Blocked, lang: str) -> dict[str, Any]:
     """What a step held by something elsewhere waits for, in ``lang`` (its short ``waits``, else its reason), with the
     case (``procedure``, ``case_id``) or the page (``url``: the quotas a province allocates) that settles it."""
     return {"text": message_in_language(hold.waits or hold.reason, lang), "procedure": hold.procedure,
-            "case_id": hold.case_id, "url": hold.url}
+            "case_id": hold.case_id, **({"url": hold.url} if hold.url else {})}
 
 
 def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]:
@@ -366,7 +366,7 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
         else:
             steps = PUNCTUATION[lang]["sep"].join(f"“{t.title(lang)}”" for t in specs)
             text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
-        found.append({"text": text, "procedure": None, "case_id": None, "url": None})
+        found.append({"text": text, "procedure": None, "case_id": None})
     return {"waits_for": found}
 
 
