@@ -120,6 +120,33 @@ def urumqi_offices(world: World) -> dict[str, Scope]:
         return {code: scope_for_user(s, user) for code, user in users.items()}
 
 
+def add_user(world: World, name: str, role: Role, region: str) -> None:
+    """Adds to ``world`` a user ``name`` of ``role`` in the organization of ``region`` (the nation's leader, who
+    designates between provinces)."""
+    from sqlalchemy import select
+
+    with session_scope(world.engine) as s:
+        org = s.scalar(select(Organization).where(Organization.region_code == region,
+                                                  Organization.kind != OrgKind.ENTERPRISE))
+        world.users[name] = create_user(s, username=name, password=PASSWORD, role=role, org=org,
+                                        password_hash=_password_hash()).id
+
+
+def ningbo_office(world: World) -> str:
+    """Adds to ``world`` 宁波's office — Zhejiang's, outside 杭州 (no overlay of its own: Zhejiang's file) — with a case
+    officer, ``nb_officer``: the office's id, as a form names it."""
+    from sqlalchemy import select
+
+    from zhichan.platform.orgs import create_org
+
+    with session_scope(world.engine) as s:
+        zhejiang = s.scalar(select(Organization).where(Organization.region_code == "330000"))
+        ningbo = create_org(s, "宁波市市场监督管理局", OrgKind.CITY, "330200", zhejiang)
+        ningbo_id = str(ningbo.id)
+    add_user(world, "nb_officer", Role.CASE_OFFICER, "330200")
+    return ningbo_id
+
+
 def todo_ids(world: World, who: str) -> set[int]:
     """The ids on ``who``'s to-do list, checked against the case pages: each listed case offers ``who`` a step of
     its own, and no other of the caller's visible open cases does (one rule for both, ``procedures.service.offered``;

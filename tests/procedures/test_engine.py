@@ -815,7 +815,9 @@ def test_a_deadline_in_an_unpublished_year_is_provisional_until_the_schedule_is_
     with session_scope(world.engine) as s:
         assert world.service.sweep(s, D(2027, 1, 3))["warning"] == 1  # a provisional date counts as its date
         todo = world.service.todo(s, world.scope("wuhou_officer"), today=D(2027, 1, 3))
-    assert [(i["next_due"], i["provisional"]) for i in todo["items"]] == [(D(2027, 1, 5), True)]
+        shown = world.service.case_rows(s, [i["case"] for i in todo["items"]], "zh")
+    assert [(i["next_due"], row["provisional"]) for i, row in zip(todo["items"], shown, strict=True)] == \
+        [(D(2027, 1, 5), True)]
     with holiday_schedule(tmp_path / "holidays.yaml", "2027:\n  source: 测试用安排\n  holidays: {2027-01-01: 元旦, 2027-01-04: 元旦}\n") as loaded:
         assert loaded == [2027]
         with session_scope(world.engine) as s:

@@ -136,6 +136,14 @@ def test_a_dispute_filed_under_revision_3_moves_by_the_laws_step(world: World, m
         assert s.scalar(select(StoredDeclaration.revision).where(StoredDeclaration.digest == digest)) == 3
         offered = {t.event for t in world.service.case(s, world.scope("wuhou_officer"), case["id"])["actions"]}
     assert {"decide_jurisdiction", "transfer_jurisdiction"} <= offered and "designate_jurisdiction" not in offered
+    # the form offers the outcome revision 4 still offers, not the one refused below (a stale form or the API gets it)
+    from zhichan.procedures.views import case_view
+
+    with session_scope(world.engine) as s:
+        for lang in ("zh", "en"):
+            form = next(a for a in case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)["actions"]
+                        if a["event"] == "decide_jurisdiction")
+            assert [f["choices"] for f in form["fields"] if f["name"] == "outcome"] == [["异议不成立，继续处理"]]
     with pytest.raises(FormError) as info:
         act(world, "wuhou_officer", case, "decide_jurisdiction", at(D(2026, 3, 13)),
             {"outcome": "异议成立，移送有管辖权的机关"})
@@ -149,3 +157,74 @@ def test_a_dispute_filed_under_revision_3_moves_by_the_laws_step(world: World, m
     # the objection decided: the closing clock runs again, and the receiving office goes on
     assert clocks(world, case, "jinjiang_officer")["closing"]["status"] == "running"
     assert case["id"] in todo_ids(world, "jinjiang_officer")
+
+
+SIMPLIFIED = {"facts_clear": "是", "rights_clear": "是", "evidence_sufficient": "是", "evaluation_report": "不适用（发明专利）"}
+
+
+def test_a_moved_case_runs_on_the_receiving_offices_figures(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 西湖区 dispute on 杭州's simplified track (30 days, the 330100 overlay) moved to 宁波 (Zhejiang's file, on the
+    national 60 days): the track's limit is the receiving office's from the same start, the objection's days still
+    excluded; the closing period runs on as it stood; the case keeps the declaration it was filed under, its row the
+    receiving office's jurisdiction — and its page says the receiving office's basis."""
+    from tests.procedures.helpers import ningbo_office
+
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 13))
+    ningbo_id = ningbo_office(world)
+    case = start(world, "hz_officer")
+    act(world, "hz_officer", case, "accept", at(D(2026, 3, 6)), PANEL, (pdf(),))
+    act(world, "hz_officer", case, "simplify", at(D(2026, 3, 6)), SIMPLIFIED)
+    act(world, "hz_officer", case, "serve", at(D(2026, 3, 9)), {"received_on": "2026-03-09"}, (pdf(),))
+    act(world, "hz_officer", case, "object_jurisdiction", at(D(2026, 3, 10)), {"grounds": "被请求人住所地在宁波市"})
+    before = clocks(world, case, "hz_officer")
+    assert (before["simplified"]["amount"], before["simplified"]["basis"]) == (30, "杭州市简案快办机制（30日）")
+    with session_scope(world.engine) as s:
+        filed = s.scalar(select(Case.declaration_digest).where(Case.id == case["id"]))
+    act(world, "hz_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
+        {"receiving_office": ningbo_id, "reason": "被请求人住所地在宁波市，异议成立"})
+    with session_scope(world.engine) as s:
+        row = s.get(Case, case["id"])
+        assert row is not None and (row.jurisdiction, row.declaration_digest) == ("330000", filed)
+    after = clocks(world, case, "nb_officer")
+    # 6 March + 60 days = 5 May (劳动节), 10–12 March excluded: 8 May — not 杭州's 6 March + 30 + 3 = 8 April
+    assert (after["simplified"]["amount"], after["simplified"]["basis"]) == (60, "地方简案快办规定")
+    assert after["simplified"]["started_at"] == before["simplified"]["started_at"]
+    assert after["simplified"]["due_on"] == D(2026, 5, 8)
+    assert after["closing"]["due_on"] == D(2026, 6, 9)  # as for a move within Chengdu (above)
+    assert after["answer"]["due_on"] == D(2026, 3, 24)  # the respondent's 15 days from 9 March, as served
+    assert case["id"] in todo_ids(world, "nb_officer")
+
+
+def test_another_provinces_office_is_the_national_offices_to_designate(world: World,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """专利法实施细则 第九十七条 第三款: offices without a common upper level — two provinces' — are designated by the national
+    office. The handling office's 移送 names an office of its own province only (another province's refused beside the
+    field, with why — the form says it under the list); the nation's leader designates one of any province, and the
+    case then runs on that office's jurisdiction."""
+    from tests.procedures.helpers import add_user
+    from zhichan.platform.models import Role
+
+    monkeypatch.setattr("zhichan.procedures.service.china_today", lambda: D(2026, 3, 13))
+    add_user(world, "nation_leader", Role.BUREAU_LEADER, "100000")
+    case = objected(world)
+    xihu, jinjiang = office(world, "330106"), office(world, "510104")
+    with pytest.raises(FormError) as info:
+        act(world, "wuhou_officer", case, "transfer_jurisdiction", at(D(2026, 3, 13)),
+            {"receiving_office": xihu, "reason": "被请求人住所地在杭州市西湖区"})
+    assert set(info.value.errors) == {"receiving_office"} and "第九十七条第三款" in info.value.errors["receiving_office"]
+    with session_scope(world.engine) as s:
+        view = world.service.case(s, world.scope("nation_leader"), case["id"])
+        spec = next(t for t in view["actions"] if t.event == "designate_jurisdiction")
+        listed = {o.value for o in world.service.receiving_options(s, world.scope("nation_leader"), spec, view["case"])}
+        city = world.service.case(s, world.scope("chengdu_leader"), case["id"])
+        spec = next(t for t in city["actions"] if t.event == "designate_jurisdiction")
+        city_listed = {o.value for o in world.service.receiving_options(s, world.scope("chengdu_leader"), spec,
+                                                                        city["case"])}
+    assert {xihu, jinjiang} <= listed and office(world, "510107") not in listed
+    assert jinjiang in city_listed and xihu not in city_listed
+    act(world, "nation_leader", case, "designate_jurisdiction", at(D(2026, 3, 13)),
+        {"receiving_office": xihu, "reason": "被请求人住所地在杭州市西湖区，两省机关无共同上级，指定西湖区管辖"})
+    with session_scope(world.engine) as s:
+        row = s.get(Case, case["id"])
+        assert row is not None and (str(row.org_id), row.region_code, row.jurisdiction) == (xihu, "330106", "330100")
+    assert case["id"] in todo_ids(world, "hz_officer") and case["id"] not in todo_ids(world, "wuhou_officer")

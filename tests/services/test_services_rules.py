@@ -20,6 +20,7 @@ from zhichan.errors import FormError, PermissionDenied
 from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.platform.models import Organization
+from zhichan.procedures import views
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import Upload
 from zhichan.services import models  # noqa: F401 - registers the tables
@@ -314,6 +315,14 @@ def test_an_application_over_its_citys_quota_is_neither_offered_nor_listed(hooke
     with session_scope(world.engine) as s:
         world.service.act(s, officer, cases[0]["id"], "recommend", version=1, fields={"opinion": "符合"}, uploads=letter)
     assert listed() == set()  # the other is over the city's quota
+    # the province's 辖区待办 keeps it — the province's area, and the place it waits for is the province's to allocate —
+    # saying what it waits for and linking the quotas, as its page's header does (not as a step to take there)
+    with session_scope(world.engine) as s:
+        area = {i["id"]: i for i in world.service.todo(s, officer, limit=100, area=True)["items"]}
+        header = views.case_view(world.service, s, officer, cases[1]["id"], "en")["waits_for"]
+    assert [(b.waits, b.url) for b in area[cases[1]["id"]]["waits"]] == [
+        (f"成都市的 {year} 年度推荐名额 / Chengdu's {year} quota", f"/services/priority/quotas?year={year}")]
+    assert [(w["text"], w["url"]) for w in header] == [(f"Chengdu's {year} quota", f"/services/priority/quotas?year={year}")]
     actions, reasons = offered(cases[1])
     assert "recommend" not in actions and len(reasons) == 1 and "名额已用完或未分配" in reasons[0], reasons
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
@@ -322,6 +331,8 @@ def test_an_application_over_its_citys_quota_is_neither_offered_nor_listed(hooke
     with session_scope(world.engine) as s:
         allocate(s, world.scope("root"), year, "510100", 2)
     assert listed() == {cases[1]["id"]} and "recommend" in offered(cases[1])[0]
+    with session_scope(world.engine) as s:
+        assert all(not i["waits"] for i in world.service.todo(s, officer, limit=100, area=True)["items"])
     with session_scope(world.engine) as s:
         world.service.act(s, officer, cases[1]["id"], "recommend", version=1, fields={"opinion": "同上"}, uploads=letter)
 

@@ -620,6 +620,27 @@ def in_current_words(kept: Declaration, current: Declaration) -> Declaration:
     return worded
 
 
+def with_figures_of(kept: Declaration, office: Declaration) -> Declaration:
+    """``kept`` — the declaration a moved case was filed under — with the figures of its clocks as ``office`` (the
+    procedure's current declaration for the jurisdiction of the office handling it now) sets them: a local rule binds
+    the offices of its area, so the receiving office's limits and tracks are its own (a dispute leaving 杭州 leaves its
+    简案快办 30 days for the receiving office's limit). Only the figures — a clock's amount, unit, warnings, basis and
+    title — and the jurisdiction: the states, steps, fields and which clocks a step starts stay the filing's (an overlay
+    changes clocks only), and so do the body and digest (what is stored with the cases). docs/procedures.md "Moving a
+    case"."""
+    clocks = {name: spec if name not in office.clocks else spec.model_copy(update={
+        key: getattr(office.clocks[name], key) for key in ("title", "amount", "unit", "warn_before_days", "basis")})
+        for name, spec in kept.clocks.items()}
+    if kept.jurisdiction == office.jurisdiction and clocks == kept.clocks:
+        return kept
+    body, digest = kept.body, kept.digest
+    refigured = kept.model_copy(update={"clocks": clocks, "jurisdiction": office.jurisdiction})
+    for derived in DERIVED:
+        refigured.__dict__.pop(derived, None)
+    refigured.__dict__.update(body=body, digest=digest)
+    return refigured
+
+
 #: what a declaration computes from its parts once (cached), but its stored body and digest
 DERIVED = ("machine", "periods_awaiting", "pause_enders", "single_requests", "decisions", "pending_awaiting",
            "expected_body")

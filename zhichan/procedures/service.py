@@ -83,6 +83,7 @@ from zhichan.procedures.declaration import (
     in_current_words,
     step_names,
     upper_actor,
+    with_figures_of,
 )
 from zhichan.procedures.models import (
     NO_DEADLINE,
@@ -218,6 +219,9 @@ class Blocked:
     case_id: int | None = None
     #: what the case waits for, short, "中文 / English" (the case page's header: 等待：开放许可声明撤回（另案）); else the reason
     waits: str = ""
+    #: a page where what it waits for is settled, not a case (the priority-examination quotas a province allocates),
+    #: which the case page and the to-do lists link
+    url: str | None = None
 
 
 #: what holds a step back in a case (:meth:`ProcedureService.add_holds`): the first day it may be taken, the event of
@@ -365,6 +369,21 @@ class Office:
 
 #: the organizations a case may be moved to (``TransitionSpec.transfers``): the IP offices of a province, a city, a county
 TRANSFER_OFFICE_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY)
+
+#: why the handling office's 移送 lists its province's offices only (the form says it beside the list; the engine refuses
+#: another province's with it): 专利法实施细则 第九十七条 第三款
+OTHER_PROVINCE = Text(zh="移送限于本省（自治区、直辖市）的机关：跨省的管辖由国家知识产权局指定（专利法实施细则第九十七条第三款："
+                         "无共同上级人民政府管理专利工作的部门的，由国务院专利行政部门指定管辖）",
+                      en="A case is moved to an office of its own province only: another province's office is designated "
+                         "by the national office (Implementing Regulations of the Patent Law, Art. 97(3): where the offices "
+                         "have no common upper level, the patent administration department of the State Council designates)")
+
+#: why a designation (指定管辖) lists the caller's area's offices: 专利法实施细则 第九十七条 第三款
+DESIGNATED_AREA = Text(zh="列出本机关辖区内的机关：管辖争议由争议机关的共同上级机关指定；跨省的由国家知识产权局指定（专利法实施细则"
+                          "第九十七条第三款）",
+                       en="The offices of your own area: a dispute over jurisdiction is designated by the offices' common "
+                          "upper level, one between provinces by the national office (Implementing Regulations of the "
+                          "Patent Law, Art. 97(3))")
 
 #: the offices above the handling one that take a step (``TransitionSpec.office``): their own to-do, in the cases of
 #: the offices below them
@@ -939,7 +958,7 @@ class ProcedureService:
         self._hooks: dict[str, list[StepHook]] = {}
         self._stored: dict[str, Declaration] = {}
         #: (a kept declaration's digest, the current one's) → the kept one in the current one's words
-        self._worded: dict[tuple[str, str], Declaration] = {}
+        self._worded: dict[tuple[str, str, str], Declaration] = {}
         self._generators: dict[str, DocumentGenerator] = {}
         self._titlers: dict[str, CaseTitler] = {}
         self._options: dict[str, OptionList] = {}
@@ -962,18 +981,25 @@ class ProcedureService:
             return tuple(Option(str(i), Text(zh=name, en=name_en or name)) for i, name, name_en in s.execute(query))
 
     def receiving_options(self, session: Session, scope: Scope, spec: TransitionSpec, case: Mapping[str, Any]) -> tuple[Option, ...]:
-        """The offices the form of ``spec`` — a step that moves ``case`` (``transfers``) — offers to name: its province's
-        (:meth:`_offices`) but the one handling it, and for a step of an office above (指定管辖) those of the caller's area
-        only — what :meth:`_receiving` accepts (a list naming the handling office offered a choice the engine refuses)."""
-        paths = dict(session.execute(select(Organization.id, Organization.path).where(
-            Organization.kind.in_(TRANSFER_OFFICE_KINDS), Organization.region_code.like(f"{case['region_code'][:2]}%"))).all())
-        return tuple(o for o in self._offices(case["region_code"]) if int(o.value) != case["org_id"]
+        """The offices the form of ``spec`` — a step that moves ``case`` (``transfers``) — offers to name, what
+        :meth:`_receiving` accepts: for the handling office's 移送 its province's (:meth:`_offices`) but itself; for a
+        step of an office above (指定管辖) those of the caller's area but the handling one — the national office's is
+        every province's (专利法实施细则 第九十七条 第三款: offices without a common upper level, two provinces', are
+        designated by the national office). A list naming the handling office offered a choice the engine refused."""
+        region = case["region_code"] if spec.office is None else None
+        query = select(Organization.id, Organization.path).where(Organization.kind.in_(TRANSFER_OFFICE_KINDS))
+        if region:
+            query = query.where(Organization.region_code.like(f"{region[:2]}%"))
+        paths = dict(session.execute(query).all())
+        return tuple(o for o in self._offices(region) if int(o.value) != case["org_id"]
                      and (spec.office is None or scope.covers_org_path(paths.get(int(o.value), ""))))
 
     def _receiving(self, session: Session, scope: Scope, spec: TransitionSpec, row: Any, fields: dict[str, Any]) -> Any:
         """The office a step that moves the case names (``transfers``: its field ``receiving_office``), checked: an IP
-        office of the platform other than the handling one, and — for a step of an office above (指定管辖) — one in that
-        office's area (scope on the server: a form naming any other is refused beside the field, 422)."""
+        office of the platform other than the handling one; for the handling office's 移送 one of its province (a case
+        whose office lies in another province is the national office's to designate: 专利法实施细则 第九十七条 第三款);
+        for a step of an office above (指定管辖) one in that office's area (scope on the server: a form naming any other is
+        refused beside the field, 422)."""
         office = session.execute(select(Organization.id, Organization.path, Organization.region_code, Organization.kind)
                                  .where(Organization.id == int(fields[RECEIVING_OFFICE]))).one_or_none()
         if office is None or office.kind not in TRANSFER_OFFICE_KINDS:
@@ -981,6 +1007,8 @@ class ProcedureService:
         if office.id == row.org_id:
             raise FormError({RECEIVING_OFFICE: "受移送机关不能是本案的办案机关 / the receiving office is the one handling "
                                                "the case already"})
+        if spec.office is None and office.region_code[:2] != row.region_code[:2]:
+            raise FormError({RECEIVING_OFFICE: OTHER_PROVINCE.zh + " / " + OTHER_PROVINCE.en})
         if spec.office is not None and not scope.covers_org_path(office.path):
             raise FormError({RECEIVING_OFFICE: "只能指定本机关辖区内的机关 / designate an office within your own area"})
         return office
@@ -1122,6 +1150,26 @@ class ProcedureService:
             return () if current.digest == decl.digest else (current,)
         return ()
 
+    def form_choices(self, decl: Declaration, t: TransitionSpec) -> dict[str, tuple[str, ...]]:
+        """The choices the form of ``t`` — a step of a case filed under an earlier declaration, ``decl`` — offers where
+        the procedure's current declaration offers fewer in the same step's same field: those of ``decl``'s it still
+        offers (revision 3's 对管辖权异议作出决定 offered 异议成立，移送有管辖权的机关, which moved nothing; revision 4 moves
+        the case by its own step). The engine still takes the earlier choice as ``decl`` allows — a stale form or an API
+        call gets the domain's answer (the pointer to 移送) —; the form no longer offers what would be refused. By field
+        name; none where the current declaration keeps every choice, or none of them."""
+        current = self._current(decl)
+        now = next((c for c in current[0].transitions if (c.event, c.target) == (t.event, t.target)), None) \
+            if current else None
+        if now is None:
+            return {}
+        found: dict[str, tuple[str, ...]] = {}
+        for f in t.fields:
+            same = next((g for g in now.fields if g.name == f.name and g.kind == "choice"), None)
+            kept = tuple(c for c in f.choices if same is not None and c in same.choices)
+            if f.kind == "choice" and f.options is None and kept and kept != f.choices:
+                found[f.name] = kept
+        return found
+
     def add_holds(self, procedure: str, events: tuple[str, ...], holds: Holds, *, free: FreeOf | None = None) -> None:
         """Hold back the steps ``events`` of ``procedure``'s cases until the days ``holds`` gives for a case (the credit
         list's repair and removal in a case opened before their terms were declared: from the days the listing's dates
@@ -1200,13 +1248,26 @@ class ProcedureService:
         (:func:`zhichan.procedures.declaration.in_current_words`)."""
         kept = self._as_started(session, procedure, jurisdiction, digest)
         current = self._current(kept)
-        if not current:
+        office = self._office_rules(procedure, kept, jurisdiction)
+        if not current and office is None:
             return kept
-        key = (digest or kept.digest, current[0].digest)
+        key = (digest or kept.digest, current[0].digest if current else "", office.digest if office else "")
         worded = self._worded.get(key)
         if worded is None:
-            worded = self._worded[key] = in_current_words(kept, current[0])
+            worded = in_current_words(kept, current[0]) if current else kept
+            worded = self._worded[key] = with_figures_of(worded, office) if office is not None else worded
         return worded
+
+    def _office_rules(self, procedure: str, kept: Declaration, jurisdiction: str) -> Declaration | None:
+        """The current declaration of ``jurisdiction`` — the handling office's, where a step moved the case out of the
+        jurisdiction it was filed under (:meth:`act`: the row's ``jurisdiction`` is the receiving office's) —, whose
+        clocks' figures the case then runs on (:func:`with_figures_of`); none for a case where it was filed."""
+        if jurisdiction == kept.jurisdiction:
+            return None
+        try:
+            return self.registry.get(procedure, jurisdiction)
+        except NotFoundError:  # the receiving jurisdiction's file removed since: the filing's figures
+            return None
 
     def _as_started(self, session: Session, procedure: str, jurisdiction: str, digest: str | None) -> Declaration:
         """The declaration a case started with (kept by its digest), whatever the files say now."""
@@ -1386,11 +1447,17 @@ class ProcedureService:
         machine.send(event)
         target = str(machine.current_state_value)
         final = decl.states[target].final
-        moved = {} if receiving is None else {"org_id": receiving.id, "org_path": receiving.path,
-                                               "region_code": receiving.region_code}
+        # the receiving office's rules from now on: its jurisdiction's figures (limits, tracks) on the filing's
+        # declaration (docs/procedures.md "Moving a case")
+        moved = {} if receiving is None else {
+            "org_id": receiving.id, "org_path": receiving.path, "region_code": receiving.region_code,
+            "jurisdiction": self.registry.for_region(decl.procedure, receiving.region_code).jurisdiction}
         session.execute(update(CASES).where(CASES.c.id == case_id).values(
             state=target, is_open=not final, closed_at=now if final else None, updated_at=now, **moved))
         self._move_clocks(session, decl, spec, case_id, scope, clean, now, final)
+        if receiving is not None:
+            decl = self.declaration_of(session, decl.procedure, moved["jurisdiction"], row.declaration_digest)
+            self._refigure(session, decl, case_id)
         self._refresh_next_due(session, decl, case_id)
         self._run_hooks(session, scope, StepTaken(case_id, row.number, decl.procedure, decl.jurisdiction, event, row.state,
                                              target, clean, json.loads(row.fields or "{}"), row.party_key,
@@ -1661,6 +1728,20 @@ class ProcedureService:
             self._start_clock(session, decl, case_id, name, now, fields)
         for name in {*spec.pauses, *spec.resumes, *followers, *([spec.extends.clock] if spec.extends else [])}:
             self._recompute(session, decl, case_id, name)
+
+    def _refigure(self, session: Session, decl: Declaration, case_id: int) -> None:
+        """A moved case's running clocks on the receiving office's figures (``decl``: the filing's declaration with its
+        jurisdiction's, :func:`with_figures_of`): a period the office keeps whose figure that jurisdiction sets otherwise
+        is counted by it from the same start, its pauses and extensions kept (the 简案快办 limit of 杭州's 30 days becomes
+        the receiving office's). A party's period (``binds: party``), a period the office set in its step (``set_by``,
+        the days to cure it named in its notice) and a term to wait out stay as they were notified."""
+        for row in session.execute(select(CLOCKS).where(CLOCKS.c.case_id == case_id, CLOCKS.c.status != "stopped")):
+            spec = decl.clocks.get(row.name)
+            if spec is None or spec.binds == "party" or spec.set_by or spec.waits \
+                    or (row.amount, row.unit) == (spec.amount, spec.unit):
+                continue
+            session.execute(update(CLOCKS).where(CLOCKS.c.id == row.id).values(amount=spec.amount, unit=spec.unit))
+            self._recompute(session, decl, case_id, row.name)
 
     @staticmethod
     def clock_of(row: Any, *, term: bool = False) -> Clock:
@@ -2151,10 +2232,18 @@ class ProcedureService:
             .where(CASES.c.is_open == true(), where).order_by(CASES.c.next_due, CASES.c.id).limit(limit).offset(offset)
         ).all()
         # each with its row, which the lists show as :meth:`case_rows` shapes it (``zhichan.procedures.views.todo_view``)
-        items = [{"id": r.id, "number": r.number, "code": r.procedure, "case": r,
-                  "next_due": None if r.next_due == NO_DEADLINE else r.next_due, "overdue": r.next_office_due < today,
-                  "lapsed": r.next_due < today <= r.next_office_due, "due_today": r.next_due == today,
-                  "version": r.version} for r in rows]
+        items = []
+        for r in rows:
+            # a step of its state held back by something elsewhere (an application over its city's quota, in the
+            # province's 辖区待办): the list says what it waits for, as the case page's header does
+            decl = self.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest) \
+                if r.procedure in self._holds else None
+            blocked = [h for e, h in self._held(session, r.procedure, r.id, decl).items()
+                       if isinstance(h, Blocked) and decl.transition(e, r.state) is not None] if decl else []
+            items.append({"id": r.id, "number": r.number, "code": r.procedure, "case": r,
+                          "next_due": None if r.next_due == NO_DEADLINE else r.next_due,
+                          "overdue": r.next_office_due < today, "lapsed": r.next_due < today <= r.next_office_due,
+                          "due_today": r.next_due == today, "version": r.version, "waits": blocked})
         return {"items": items, "total": int(counts[0]), "overdue": int(counts[1]), "due_today": int(counts[2]),
                 "today": today, "area": area}
 

@@ -28,6 +28,8 @@ from zhichan.procedures.models import NO_DEADLINE
 from zhichan.procedures.scope import CASES, party_filter
 from zhichan.procedures.service import (
     CASE_ROW,
+    DESIGNATED_AREA,
+    OTHER_PROVINCE,
     Blocked,
     Listed,
     Option,
@@ -47,11 +49,13 @@ def late(clock: dict[str, Any], today: dt.date) -> bool:
     return bool(clock["status"] != "stopped" and clock["due_on"] is not None and clock["due_on"] < today)
 
 
-def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None) -> dict[str, Any]:
+def field_json(f: FieldSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
+               choices: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """A declared field for a form; ``options``: the choices a domain's list (``FieldSpec.options``) opens to the
-    filer, by field name — each with its label in ``lang``."""
+    filer, by field name — each with its label in ``lang``; ``choices``: a declared choice's the form offers instead of
+    all it declares, by field name (:meth:`ProcedureService.form_choices`)."""
     return {"name": f.name, "label": f.label(lang), "kind": f.kind, "required": f.required, "max_length": f.max_length,
-            "choices": list(f.choices), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {}),
+            "choices": list((choices or {}).get(f.name, f.choices)), **({"unit": f.unit, "unit_text": unit_text(f.unit, lang)} if f.kind == "money" else {}),
             **({"options": [{"value": o.value, "label": o.label(lang)} for o in (options or {}).get(f.name, ())]}
                if f.options is not None else {})}
 
@@ -143,10 +147,14 @@ def organization_names(session: Session, values: list[Any], lang: str, case: dic
 
 
 def action_json(t: TransitionSpec, lang: str, options: dict[str, tuple[Option, ...]] | None = None,
-                generated: frozenset[str] = frozenset()) -> dict[str, Any]:
+                generated: frozenset[str] = frozenset(), notes: dict[str, str] | None = None,
+                choices: dict[str, tuple[str, ...]] | None = None) -> dict[str, Any]:
     """A step's form; ``generated``: the documents its domain generates when left empty (Chinese labels), listed by
-    their place among ``documents`` — not required, the form says so."""
-    return {"event": t.event, "title": t.title(lang), "fields": [field_json(f, lang, options) for f in t.fields],
+    their place among ``documents`` — not required, the form says so; ``notes``: a line the form shows under a field,
+    by its name (why a move's list holds the offices it holds); ``choices``: as :func:`field_json`'s."""
+    return {"event": t.event, "title": t.title(lang),
+            "fields": [field_json(f, lang, options, choices) | ({"note": notes[f.name]} if notes and f.name in notes else {})
+                       for f in t.fields],
             "documents": [d(lang) for d in t.documents], "attachments": t.attachments,
             "generated": [i for i, d in enumerate(t.documents) if d.zh in generated],
             "extends": t.extends.model_dump() if t.extends else None}
@@ -162,7 +170,10 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
               per_page: int = 50, area: bool = False) -> dict[str, Any]:
     data = service.todo(session, scope, limit=per_page, offset=(page - 1) * per_page, area=area and scope.governance)
     shown = service.case_rows(session, [i["case"] for i in data["items"]], lang)
-    items = [{**{k: v for k, v in i.items() if k != "case"}, **row} for i, row in zip(data["items"], shown, strict=True)]
+    items = [{**{k: v for k, v in i.items() if k not in ("case", "waits")}, **row,
+              # what a held step waits for (an application over its city's quota): as the case page's header says it
+              "waits": [blocked_view(b, lang) for b in i["waits"]]}
+             for i, row in zip(data["items"], shown, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
 
 
@@ -301,7 +312,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
         "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
                                           if t.transfers and f.name == RECEIVING_OFFICE else
                                           service.options(f, case["region_code"]) for f in t.fields if f.options},
-                                service.generated(decl.procedure))
+                                service.generated(decl.procedure),
+                                notes={RECEIVING_OFFICE: (OTHER_PROVINCE if t.office is None else DESIGNATED_AREA)(lang)}
+                                if t.transfers else None, choices=service.form_choices(decl, t))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
         # whom it awaits, but those a hold keeps from every step expected of them: the header says what it waits for
@@ -310,6 +323,13 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                        above=data["officer"] and scope.org_path != case["org_path"]),
         **waits_view(data["stalled"], decl, lang),
     }
+
+
+def blocked_view(hold: Blocked, lang: str) -> dict[str, Any]:
+    """What a step held by something elsewhere waits for, in ``lang`` (its short ``waits``, else its reason), with the
+    case (``procedure``, ``case_id``) or the page (``url``: the quotas a province allocates) that settles it."""
+    return {"text": message_in_language(hold.waits or hold.reason, lang), "procedure": hold.procedure,
+            "case_id": hold.case_id, **({"url": hold.url} if hold.url else {})}
 
 
 def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]:
@@ -322,17 +342,16 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
         by_hold.setdefault(hold, []).append(spec)
     found: list[dict[str, Any]] = []
     for hold, specs in by_hold.items():
-        link: dict[str, Any] = {"procedure": None, "case_id": None}
         if isinstance(hold, Blocked):
-            text = message_in_language(hold.waits or hold.reason, lang)
-            link = {"procedure": hold.procedure, "case_id": hold.case_id}
-        elif isinstance(hold, str):
+            found.append(blocked_view(hold, lang))
+            continue
+        if isinstance(hold, str):
             first = next(t.title for t in decl.transitions if t.event == hold)
             text = translate(lang, "procedures.waits_step", step=first(lang))
         else:
             steps = PUNCTUATION[lang]["sep"].join(f"“{t.title(lang)}”" for t in specs)
             text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
-        found.append({"text": text, **link})
+        found.append({"text": text, "procedure": None, "case_id": None})
     return {"waits_for": found}
 
 

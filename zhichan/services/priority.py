@@ -324,7 +324,8 @@ def make_holds(procedures: ProcedureService) -> Any:
             f"{region_name(city, 'zh')}的 {today.year} 年度优先审查推荐名额已用完或未分配，待省级知识产权管理部门分配名额 / "
             f"{region_name(city, 'en')}'s priority-examination quota for {today.year} is used up or not allocated: "
             "the provincial office allocates more",
-            waits=f"{region_name(city, 'zh')}的 {today.year} 年度推荐名额 / {region_name(city, 'en')}'s {today.year} quota")}
+            waits=f"{region_name(city, 'zh')}的 {today.year} 年度推荐名额 / {region_name(city, 'en')}'s {today.year} quota",
+            url=f"/services/priority/quotas?year={today.year}")}
 
     return holds
 
