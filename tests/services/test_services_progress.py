@@ -18,7 +18,7 @@ from zhichan.platform.exceptions import TooManyAttempts
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.services.models import ProgressCode
 from zhichan.services.progress import NOT_FOUND, issue_receipt, lookup
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, switch_of
 
 D = __import__("datetime").date
 SEARCH = "services.search_service"
@@ -92,8 +92,13 @@ def test_window_staff_take_an_application_and_print_its_receipt(env: WebEnv, cli
     page = r.headers["location"]
     shown = client.get(page).text
     assert 'id="receipt-issue"' in shown
-    receipt = client.post(f"{page}/receipt", data={"csrf_token": csrf_from(shown)})
+    receipt = client.post(f"{page}/receipt", data={"csrf_token": csrf_from(shown)},
+                          headers={"referer": f"http://testserver{page}"})
     assert receipt.status_code == 200 and "受理回执" in receipt.text
+    # its language switch leads back to the application's page, not to the receipt's address by GET (405)
+    english_page = client.get(switch_of(receipt))
+    assert english_page.status_code == 200 and str(english_page.url).endswith(f"{page}?lang=en")
+    client.get("/services", params={"lang": "zh"})
     number = re.search(r'id="receipt-number"><strong>([^<]+)<', receipt.text).group(1)  # type: ignore[union-attr]
     code = re.search(r'id="receipt-code"><strong>([^<]+)<', receipt.text).group(1)  # type: ignore[union-attr]
     assert "/services/progress" in receipt.text
