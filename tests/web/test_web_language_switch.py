@@ -36,3 +36,6 @@ def test_on_a_page_answering_a_form_the_switch_leads_to_the_form_page(client: Te
     alone = client.post("/login", data={"csrf_token": csrf_from(login.text), "username": "nobody", "password": "x",
                                         "next": "/"}, headers={"referer": "https://elsewhere.example/login"})
     assert switch_of(alone) == "http://testserver/?lang=en"
+    odd = client.post("/login", data={"csrf_token": csrf_from(login.text), "username": "nobody", "password": "x",
+                                      "next": "/"}, headers={"referer": "http://testserver//elsewhere.example/x"})
+    assert switch_of(odd) == "http://testserver/?lang=en"

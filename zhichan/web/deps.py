@@ -258,7 +258,8 @@ def language_switch(request: Request, other: str) -> str:
         path, query = request.url.path, request.query_params
     else:
         sent_from = urlsplit(request.headers.get("referer", ""))
-        if sent_from.netloc == request.url.netloc and sent_from.path.startswith("/"):
+        # a path of this site only: "//elsewhere.example/…" would be another site's address in the link
+        if sent_from.netloc == request.url.netloc and sent_from.path.startswith("/") and not sent_from.path.startswith("//"):
             path, query = sent_from.path, QueryParams(sent_from.query)
         else:
             path, query = "/", QueryParams()
