@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from tests.helpers import holiday_schedule, migration_differences
@@ -19,7 +19,7 @@ from zhichan.errors import ConflictError, NotFoundError, PermissionDenied
 from zhichan.evidence.keys import SigningKey
 from zhichan.legaltime import china_time
 from zhichan.platform.db import make_engine, session_scope
-from zhichan.platform.models import AuditEntry, Organization
+from zhichan.platform.models import AuditEntry, Organization, User
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Step
 from zhichan.procedures.service import FormError, Upload
@@ -251,10 +251,16 @@ def test_clock_with_pause_and_extensions(world: World) -> None:
     from zhichan.procedures.views import case_view
 
     with session_scope(world.engine) as s:
+        s.execute(update(User).where(User.username == "chengdu_leader").values(display_name="李娜 / Li Na"))
+    with session_scope(world.engine) as s:
         shown = {lang: next(c for c in case_view(world.service, s, world.scope("wuhou_officer"), case["id"], lang)["clocks"]
                             if c["name"] == "closing")["extensions"] for lang in ("zh", "en")}
     assert [e["office"] for e in shown["zh"]] == [None, "成都市知识产权局"]
     assert [e["office"] for e in shown["en"]] == [None, "成都市知识产权局"]  # no English name known: the name as it is
+    # each approver by its person's name in the page's language, none for an account without one — never the sign-in
+    # names the page printed (wuhou_leader（局领导）)
+    assert [e["person"] for e in shown["zh"]] == ["", "李娜"]
+    assert [e["person"] for e in shown["en"]] == ["", "Li Na"]
     with pytest.raises(ConflictError, match="已批准过"):  # each extension once: in force already, 409
         act(world, "wuhou_leader", case, "extend_closing", when=at(D(2026, 3, 3)), fields={"reason": "再延"})
 

@@ -521,3 +521,9 @@ def test_an_office_above_reads_whom_a_case_awaits_as_the_handling_offices(env: W
     assert leader.get(f"/api/v1/cases/{case_id}").json()["awaited_shown"] == ["办案机关办案人员"]
     page = leader.get(f"/cases/{case_id}", params={"lang": "en"}).text
     assert "Case officer of the office handling the case" in page.split('id="case-awaited"', 1)[1].split("</p>", 1)[0]
+    # and which office that is (a case late on the city's 辖区待办 did not say whose it was); its own officers read none
+    assert leader.get(f"/api/v1/cases/{case_id}", params={"lang": "zh"}).json()["handling_office"] == "武侯区知识产权局"
+    named = page.split('id="case-office"', 1)[1].split("</p>", 1)[0]
+    assert "Handling office" in named and "Wuhou District Intellectual Property Administration" in named
+    assert officer.get(f"/api/v1/cases/{case_id}").json()["handling_office"] is None
+    assert 'id="case-office"' not in officer.get(f"/cases/{case_id}").text

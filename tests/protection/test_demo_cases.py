@@ -4,12 +4,15 @@ register row labelled synthetic, simplified cases decided within Hangzhou-style 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import Engine, func, select
 
+from tests.helpers import pdf_text
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService
@@ -42,6 +45,13 @@ def test_demo_cases_are_synthetic_and_follow_the_rules(engine: Engine, tmp_path:
     made = generate_cases(engine, service, snap, per_office=8, seed=7, start=dt.date(2025, 3, 3),
                           end=dt.date(2025, 6, 30))
     assert made["skipped"] == 0 and made["cases"] > 24
+    # every paper the demo files or generates opens in a PDF reader and says what it stands for (they were a comment
+    # and an empty trailer, which poppler and browsers refused: "Couldn't read xref table")
+    papers = [path.read_bytes() for path in (tmp_path / "files").rglob("*") if path.is_file()]
+    assert len(papers) > 5 and all(p.startswith(b"%PDF-") for p in papers)  # stored once per content
+    assert all(pdf_text(p).startswith("Synthetic demo document - placeholder") for p in papers)
+    titles = {PdfReader(io.BytesIO(p)).metadata.title for p in papers}
+    assert {"合成演示文件：受理通知书", "合成演示文件：送达回证"} <= titles
     with session_scope(engine) as s:
         # every county office of the demo tree × 8: an office whose area holds none of the patents (锦江 here, 温江,
         # 玄武) gets complaints about its city's, its province's or any (an infringement is complained of where it

@@ -18,7 +18,7 @@ from zhichan.platform.exceptions import TooManyAttempts
 from zhichan.platform.models import Organization, OrgKind, Role
 from zhichan.services.models import ProgressCode
 from zhichan.services.progress import NOT_FOUND, issue_receipt, lookup
-from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as
+from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, switch_of
 
 D = __import__("datetime").date
 SEARCH = "services.search_service"
@@ -92,8 +92,15 @@ def test_window_staff_take_an_application_and_print_its_receipt(env: WebEnv, cli
     page = r.headers["location"]
     shown = client.get(page).text
     assert 'id="receipt-issue"' in shown
-    receipt = client.post(f"{page}/receipt", data={"csrf_token": csrf_from(shown)})
+    receipt = client.post(f"{page}/receipt", data={"csrf_token": csrf_from(shown)},
+                          headers={"referer": f"http://testserver{page}"})
     assert receipt.status_code == 200 and "受理回执" in receipt.text
+    # the moment it was received, not 受理时间: the application is 已提交, and 受理 is the officer's next step
+    assert "收件时间" in receipt.text and "受理时间" not in receipt.text
+    # its language switch leads back to the application's page, not to the receipt's address by GET (405)
+    english_page = client.get(switch_of(receipt))
+    assert english_page.status_code == 200 and str(english_page.url).endswith(f"{page}?lang=en")
+    client.get("/services", params={"lang": "zh"})
     number = re.search(r'id="receipt-number"><strong>([^<]+)<', receipt.text).group(1)  # type: ignore[union-attr]
     code = re.search(r'id="receipt-code"><strong>([^<]+)<', receipt.text).group(1)  # type: ignore[union-attr]
     assert "/services/progress" in receipt.text
@@ -107,6 +114,7 @@ def test_window_staff_take_an_application_and_print_its_receipt(env: WebEnv, cli
     assert FORM["topic"] not in wrong.text
     right = public.post("/services/progress", data={"csrf_token": token, "number": number, "code": code})
     assert right.status_code == 200 and 'id="progress-state">已提交<' in right.text
+    assert "收件时间" in right.text and "受理时间" not in right.text
     assert FORM["applicant"] not in right.text and FORM["topic"] not in right.text
     english = public.post("/services/progress?lang=en", data={"csrf_token": token, "number": number, "code": code})
     assert 'id="progress-state">Filed<' in english.text and "Track an application" in english.text

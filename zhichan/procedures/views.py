@@ -191,6 +191,12 @@ def own_cases_view(service: ProcedureService, session: Session, scope: Scope, la
     return {"items": service.case_rows(session, rows, lang), "total": total}
 
 
+def person_name(username: str, display_name: str, lang: str) -> str:
+    """An account's person as a case page names them, in ``lang``: its name, or nothing for an account made without one
+    (accounts.create_user names it by its sign-in name, which a page never shows — the audit log keeps it)."""
+    return "" if display_name in ("", username) else in_language(display_name, lang).strip()
+
+
 def step_actors(session: Session, user_ids: list[int | None], lang: str) -> dict[int, str]:
     """Who took each step as a case page names them: the person's organization and name in the page's language
     (武侯区知识产权局 · 王芳); the name alone where it already says the organization (a demo account's 成都乐博（合成）),
@@ -204,8 +210,7 @@ def step_actors(session: Session, user_ids: list[int | None], lang: str) -> dict
     named: dict[int, str] = {}
     for r in rows:
         office = org_display_name(r.name, r.name_en, lang)
-        # an account made without a name is named by its sign-in name (accounts.create_user): no name to show
-        person = "" if r.display_name in ("", r.username) else in_language(r.display_name, lang).strip()
+        person = person_name(r.username, r.display_name, lang)
         named[r.id] = person if office and office in person else " · ".join(p for p in (office, person) if p)
     return named
 
@@ -242,12 +247,24 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
     # an extension granted by another office than the one handling the case (the upper level's, 第三十七条) names it
     above = {e["approver_org_id"] for c in data["clocks"] for e in c["extensions"]
              if e.get("approver_org_id") not in (None, case["org_id"])}
+    # an officer of an office above the one handling the case (the city's, a district's case on its 辖区待办) reads
+    # whose it is: the header named only its roles (办案机关办案人员), and an overdue case did not say which office was late
+    reads_from_above = bool(data["officer"]) and scope.org_path != case["org_path"]
+    if reads_from_above:
+        above.add(case["org_id"])
     offices = {o.id: org_display_name(o.name, o.name_en, lang)
                for o in session.scalars(select(Organization).where(Organization.id.in_(above)))} if above else {}
+    # an extension's approver named as a step's taker is (step_actors): the person's name where the account has one,
+    # never its sign-in name (it read "demo_province_leader（四川省知识产权局 · 局领导）"); the demos' desk as it signs
+    approvers = {e["approver_user"] for c in data["clocks"] for e in c["extensions"] if e.get("approver_role")}
+    accounts = {r.username: person_name(r.username, r.display_name, lang) for r in session.execute(
+        select(User.username, User.display_name).where(User.username.in_(approvers)))} if approvers else {}
     clocks = []
     for c in data["clocks"]:
         extensions = [{**e, "period": period_text(e["amount"], e["unit"], lang),
-                       "office": offices.get(e.get("approver_org_id"))} for e in c["extensions"]]
+                       "office": offices.get(e.get("approver_org_id")),
+                       "person": accounts[e["approver_user"]] if e.get("approver_user") in accounts
+                       else in_language(e.get("approver_user") or "", lang)} for e in c["extensions"]]
         pauses = [{**p, "shown": pause_shown(p, lang, labels)} for p in c["pauses"]]
         clocks.append({**c, "title": c["title"](lang), "period": period_text(c["amount"], c["unit"], lang),
                        "extensions": extensions, "pauses": pauses,
@@ -317,10 +334,11 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                                 if t.transfers else None, choices=service.form_choices(decl, t))
                     | {"ends": resumed(decl, t, data["clocks"], lang, labels)} for t in data["actions"]],
         "officer": data["officer"], "party": data["party"], "counterparty": data["counterparty"],
+        "handling_office": offices.get(case["org_id"]) if reads_from_above else None,
         # whom it awaits, but those a hold keeps from every step expected of them: the header says what it waits for
         **awaited_view(data["awaited"] if data["awaited"] is None or not data["stalled"].actors
                        else data["awaited"] - data["stalled"].actors, data["awaited_until"], decl, case, lang,
-                       above=data["officer"] and scope.org_path != case["org_path"]),
+                       above=reads_from_above),
         **waits_view(data["stalled"], decl, lang),
     }
 

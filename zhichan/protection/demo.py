@@ -70,9 +70,40 @@ NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "
 
 
 def placeholder(label: str) -> bytes:
-    """A minimal PDF standing in for a signed paper (a proof of service, an agreement), saying what it is."""
-    text = f"synthetic demo document / 合成演示文件: {label}".encode()
-    return b"%PDF-1.4\n% " + text + b"\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    """A one-page PDF standing in for a signed paper (a proof of service, an agreement), saying what it is. It was a
+    comment with an empty trailer, which no reader opened ("Couldn't read xref table"): an officer opening a demo case's
+    受理通知书 met a broken file. Its first line is in Helvetica, which every reader has; the label in Adobe's CJK font
+    STSong-Light, which readers supply rather than the file (Acrobat, PDFium; poppler with its poppler-data), and is the
+    document's title as well — a placeholder stays under 2 KB, and the demo makes thousands."""
+    latin = b"(Synthetic demo document - placeholder) Tj"
+    chinese = f"<{f'合成演示文件：{label}'.encode('utf-16-be').hex()}> Tj".encode("ascii")
+    stream = b"BT /F1 14 Tf 72 770 Td " + latin + b" ET BT /F2 16 Tf 72 740 Td " + chinese + b" ET"
+    title = ("\ufeff" + f"合成演示文件：{label}").encode("utf-16-be").hex().encode("ascii")
+    objects = (
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [7 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /FontDescriptor 8 0 R"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0"
+        b" /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+        b"<< /Title <%s> /Producer (zhichan demo) >>" % title,
+    )
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, len(objects), xref)
+    return bytes(pdf)
 
 
 class PlaceholderDocuments:

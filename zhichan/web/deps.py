@@ -9,12 +9,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 from zhichan.corpus.parties import holder_display_name
 from zhichan.corpus.store import Snapshot
@@ -248,6 +250,25 @@ def _data_as_of(snapshot: Snapshot | None) -> str | None:
     return data_as_of(snapshot).isoformat()
 
 
+def language_switch(request: Request, other: str) -> str:
+    """The address of the header's language switch: this page in ``other`` with its query kept
+    (``/cockpit?region=510107&lang=en``; a bare ``?lang=en`` dropped the region, a search's query, a list's filters).
+    A page answering a form (a step's messages beside its fields at ``/cases/{id}/act/{step}``, a printed receipt)
+    has an address that answers no GET (405): its switch leads to the page the form was sent from (the same-origin
+    Referer), or the start page."""
+    if request.method in ("GET", "HEAD"):
+        path, query = request.url.path, request.query_params
+    else:
+        sent_from = urlsplit(request.headers.get("referer", ""))
+        # a path of this site only: "//elsewhere.example/…" would be another site's address in the link
+        if sent_from.netloc == request.url.netloc and sent_from.path.startswith("/") and not sent_from.path.startswith("//"):
+            path, query = sent_from.path, QueryParams(sent_from.query)
+        else:
+            path, query = "/", QueryParams()
+    kept = [(name, value) for name, value in query.multi_items() if name != "lang"]
+    return f"{path}?{urlencode([*kept, ('lang', other)])}"
+
+
 def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]:
     app = request.app
     current_lang = lang(request)
@@ -359,6 +380,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "data_as_of": _data_as_of(snapshot),
         "json_script": json_script,
         "path": request.url.path,
+        "lang_switch": language_switch(request, "zh" if current_lang == "en" else "en"),
         **PUNCTUATION["en" if current_lang == "en" else "zh"],
         **(context or {}),
     }

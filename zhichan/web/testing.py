@@ -13,8 +13,10 @@ import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from html import unescape
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urljoin
 
 import jinja2
 import jinja2.bccache
@@ -99,6 +101,13 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
     r = client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/"},
                     follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
+
+
+def switch_of(response: Any) -> str:
+    """The address the header's language switch of a page leads to, resolved against the page's as a browser does."""
+    found = re.search(r'<a href="([^"]*)" id="lang-switch">', response.text)
+    assert found, "page has no language switch"
+    return urljoin(str(response.url), unescape(found.group(1)))
 
 
 def csrf_from(html: str) -> str:
