@@ -163,6 +163,14 @@ def seed_services_demo(snapshot: Snapshot) -> dict[str, int] | None:
     return _with_workflow(lambda engine, service: seed(engine, snapshot, service))
 
 
+def print_counter_receipt() -> dict[str, str] | None:
+    """One window receipt of a demo service application: its case number, a new query code and the look-up's address
+    (zhichan.services.demo.counter_receipt)."""
+    from zhichan.services.demo import counter_receipt
+
+    return _with_workflow(counter_receipt)
+
+
 def seed_credit_demo() -> int:
     """A synthetic listing on the public credit list, through the real procedure (zhichan.credit.demo), once per
     database."""
@@ -547,6 +555,10 @@ def demo(
     if snapshot.synthetic:
         console.print(f"合成交易大厅数据 / synthetic exchange demo: {exchange_counts(seed_exchange_demo(snapshot))}")
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
+        receipt = print_counter_receipt()
+        if receipt is not None:
+            console.print(f"受理回执 / counter receipt (demo_window): 办件编号 / case {receipt['number']}，查询码 / query code "
+                          f"{receipt['code']} — {receipt['url']}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
         console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")
         console.print(f"合成数据知识产权登记（公示中） / synthetic data-IP registrations under notice: {seed_dataip_demo()}")

@@ -15,13 +15,14 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from tests.evidence.helpers import request
-from zhichan.evidence.certificate import qr_payload, qr_png, render_pdf
+from zhichan.evidence.certificate import qr_payload, render_pdf
 from zhichan.evidence.cli import app
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.schemas import Certificate, EvidenceError
 from zhichan.evidence.service import DepositRequest, EvidenceService, digest_bytes
 from zhichan.evidence.verify import read_pdf, verify_certificate, verify_pdf
 from zhichan.platform.db import make_engine, upgrade
+from zhichan.platform.qr import qr_png
 
 
 @pytest.fixture(scope="module")

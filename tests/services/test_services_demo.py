@@ -16,6 +16,7 @@ from tests.helpers import generated_copy
 from tests.procedures.helpers import pdf
 from zhichan.corpus.store import CorpusStore
 from zhichan.corpus.validate import normalize_application_number
+from zhichan.errors import FormError
 from zhichan.evidence.keys import SigningKey
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.figures import export_workflow
@@ -27,8 +28,9 @@ from zhichan.platform.orgs import synthetic_scope
 from zhichan.procedures.declaration import ProcedureRegistry
 from zhichan.procedures.models import Case, Step
 from zhichan.procedures.service import ProcedureService
-from zhichan.services.demo import seed
+from zhichan.services.demo import counter_receipt, seed
 from zhichan.services.models import PriorityRecommendation, SubsidyApplication, SubsidyAward, SubsidyObjection
+from zhichan.services.progress import lookup
 from zhichan.services.subsidies import programme
 
 
@@ -135,6 +137,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
         recommended = procedures.act(s, province, waiting.id, "recommend", version=waiting.version,
                                      fields={"opinion": "符合推荐条件"}, uploads=(pdf(),))
         assert recommended["state"] == "recommended"
+    # one window receipt, printed by `zhichan demo` (the README's walk follows it at /services/progress): its number and
+    # code show the application's progress; printed again, a new code and the old one no longer works
+    first = counter_receipt(engine, procedures)
+    assert first is not None and first["url"] == f"/services/progress?number={first['number']}"
+    with session_scope(engine) as s:
+        assert lookup(procedures, s, first["number"], first["code"], "127.0.0.1", "zh")["state"] == "已提交"
+    second = counter_receipt(engine, procedures)
+    assert second is not None and second["number"] == first["number"] and second["code"] != first["code"]
+    with pytest.raises(FormError), session_scope(engine) as s:
+        lookup(procedures, s, first["number"], first["code"], "127.0.0.1", "zh")
     assert seed(engine, store.current(), procedures) is None  # once per database
     export_workflow(engine, procedures.registry, tmp_path)
     engine.dispose()

@@ -16,6 +16,7 @@ from zhichan.platform.accounts import MAX_FAILURES, create_user
 from zhichan.platform.db import session_scope
 from zhichan.platform.exceptions import TooManyAttempts
 from zhichan.platform.models import Organization, OrgKind, Role
+from zhichan.platform.qr import qr_data_uri
 from zhichan.services.models import ProgressCode
 from zhichan.services.progress import NOT_FOUND, issue_receipt, lookup
 from zhichan.web.testing import TestClient, WebEnv, csrf_from, login_as, switch_of
@@ -104,6 +105,11 @@ def test_window_staff_take_an_application_and_print_its_receipt(env: WebEnv, cli
     number = re.search(r'id="receipt-number"><strong>([^<]+)<', receipt.text).group(1)  # type: ignore[union-attr]
     code = re.search(r'id="receipt-code"><strong>([^<]+)<', receipt.text).group(1)  # type: ignore[union-attr]
     assert "/services/progress" in receipt.text
+    # its QR code opens the look-up with the case number filled in, never the code (the secret kept on the paper)
+    filled = f"http://testserver/services/progress?number={number}"
+    assert f'<img src="{qr_data_uri(filled.encode())}"' in receipt.text
+    assert code.replace("-", "") not in filled.upper() and f"办件查询二维码：{filled}" in receipt.text
+    assert f'value="{number}"' in client.get(filled.removeprefix("http://testserver")).text
 
     public = env.client()
     lookup_page = public.get("/services/progress")

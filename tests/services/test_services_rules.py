@@ -4,6 +4,7 @@ by hand, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -224,6 +225,32 @@ def test_every_co_owner_must_consent_and_the_subject_match(hooked: tuple[World, 
         created = world.service.start(s, ent, PROCEDURE, fields=_request(
             numbers["co_owned"], consents=f" {OWNER} \n\n{CO_OWNER}"), uploads=DOCS)
     assert created["state"] == "filed"
+
+
+def test_an_application_number_is_stored_in_its_one_normal_form(hooked: tuple[World, dict[str, str]]) -> None:
+    """A number typed without CN, in lower case, with spaces, without the dot before its check character or as the
+    patent number (ZL…) was stored and shown as typed: the platform's one rule for it (the corpus's
+    ``normalize_application_number``) reads it on the way in and the case keeps CN202610000001.5; what it cannot read
+    is refused beside the field, and nothing is kept."""
+    world, numbers = hooked
+    number = numbers["co_owned"]
+    digits, check = number.removeprefix("CN").split(".")
+    typed = (f"{digits}.{check}", f"cn {digits[:4]} {digits[4:8]} {digits[8:]}.{check.lower()}", f"CN{digits}{check}",
+             f"ZL{digits}.{check}", f"ＣＮ{digits}．{check}")
+    ent = world.scope("ent_user")
+    for i, text in enumerate(typed):
+        with session_scope(world.engine) as s:
+            created = world.service.start(s, ent, PROCEDURE, fields=_request(text), uploads=DOCS)
+        with session_scope(world.engine) as s:
+            row = s.get(Case, created["id"])
+            assert row is not None and json.loads(row.fields)["application_number"] == number, (i, text)
+            assert row.title.startswith(f"{number} · ")
+    for bad, words in (("2026100000", "格式不正确"), ("CN 2026 1000 0001", "缺少校验位"), ("CN202610000001.0", "校验位错误")):
+        with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+            world.service.start(s, ent, PROCEDURE, fields=_request(bad), uploads=DOCS)
+        assert set(info.value.errors) == {"application_number"} and words in info.value.errors["application_number"], bad
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == len(typed)
 
 
 def test_recommendation_uses_the_city_quota_and_records_deadlines(hooked: tuple[World, dict[str, str]]) -> None:

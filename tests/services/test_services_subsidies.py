@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from importlib.resources import files as files_of
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -186,6 +187,14 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
         apply(s, _scope(world, users[A]), snap, "SUB-2026-01", declared=declared)
     assert "已申请过" in info.value.errors["programme"]
+
+    def standing(name: str) -> Any:  # what the programme's page says of the applicant's own application
+        with session_scope(world.engine) as s:
+            view = results_view(s, _scope(world, users[name]), "SUB-2026-01", "zh", declared=declared)
+        assert view["may_apply"] is False and view["refused"] == "applied"  # the page offered to apply again
+        return view["own"]["standing"], view["own"]["seq"], view["own"]["awarded"]
+
+    assert [standing(x) for x in (A, N)] == [("eligible", None, None), ("ineligible", None, None)]
     with session_scope(world.engine) as s:
         apps = {a.applicant: a for a in s.scalars(select(SubsidyApplication))}
         assert {k: (a.eligible, a.requested_yuan) for k, a in apps.items()} == {
@@ -200,6 +209,7 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
         awards = [(s.get(SubsidyApplication, a.application_id).applicant, a.awarded_yuan)  # type: ignore[union-attr]
                   for a in s.scalars(select(SubsidyAward).order_by(SubsidyAward.seq))]
     assert awards == [(A, Y("21000.00")), (B, Y("19000.00")), (C, Y("0.00"))]
+    assert standing(A) == ("allotted", None, None)  # its line is not public before the leader publishes it
     assert sum(a for _, a in awards) == Y("40000.00")
     with session_scope(world.engine) as s:
         leader_org = s.scalar(select(Organization).where(Organization.region_code == "510100"))
@@ -208,6 +218,7 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     cd_leader = _scope(world, lid)
     with session_scope(world.engine) as s:  # Monday 2026-08-03: objections for 5 working days, to Monday 08-10
         world.service.act(s, cd_leader, case["id"], "publish", version=2, fields={}, now=at(D(2026, 8, 3)))
+    assert [standing(x) for x in (B, N)] == [("listed", 2, Y("19000.00")), ("unlisted", None, None)]
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
         world.service.act(s, officer, case["id"], "conclude", version=3, fields={"objections": "无"}, now=at(D(2026, 8, 10)))
     assert "2026-08-10" in info.value.errors["_clock"]
@@ -230,9 +241,32 @@ def test_a_round_exhausts_its_budget_mid_batch(world: World, tmp_path: Path) -> 
     with session_scope(world.engine) as s:
         paid = disburse(s, officer, 1, "2026-08-12", "CD-2026-001")
         assert (paid.disbursed_on, paid.voucher) == (D(2026, 8, 12), "CD-2026-001")
+    assert standing(A) == ("paid", 1, Y("21000.00"))
     with pytest.raises(FormError) as info, session_scope(world.engine) as s:
         disburse(s, officer, 3, "2026-08-12", "CD-2026-003")  # C was awarded nothing
     assert "未获资助" in info.value.errors["_state"]
+
+
+def test_an_enterprise_outside_the_programmes_area_is_told_it_may_not_apply(world: World, tmp_path: Path) -> None:
+    """The page offered 申请本项目资助 to an enterprise registered outside the programme's area, whose application was
+    then kept, assessed ineligible: it is told so where the button was, and one sent anyway is refused beside it."""
+    snap = _corpus(tmp_path / "corpus")
+    declared = {"SUB-2026-01": _programme("40000.00")}
+    with session_scope(world.engine) as s:
+        nation = s.scalar(select(Organization).where(Organization.kind == OrgKind.NATION))
+        assert nation is not None
+        org = create_org(s, "杭州示例科技有限公司", OrgKind.ENTERPRISE, "330106", nation, party_key="杭州示例科技有限公司")
+        uid = create_user(s, username="hz_ent", password=PASSWORD, role=Role.ENTERPRISE_USER, org=org).id
+    hangzhou = _scope(world, uid)
+    with pytest.raises(FormError) as info, session_scope(world.engine) as s:
+        apply(s, hangzhou, snap, "SUB-2026-01", now=at(D(2026, 7, 1)), declared=declared)
+    assert "只受理登记在其地区的企业" in info.value.errors["programme"]
+    with session_scope(world.engine) as s:
+        assert s.scalar(select(SubsidyApplication.id)) is None
+        view = results_view(s, hangzhou, "SUB-2026-01", "zh", declared=declared)
+        assert (view["may_apply"], view["refused"], view["own"]) == (False, "outside_area", None)
+        view = results_view(s, world.scope("ent_user"), "SUB-2026-01", "zh", declared=declared)  # in the area
+        assert (view["may_apply"], view["refused"], view["own"]) == (True, None, None)
 
 
 def test_an_application_keeps_the_programme_version_it_was_assessed_under(world: World, tmp_path: Path) -> None:

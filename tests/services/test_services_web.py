@@ -277,6 +277,14 @@ def test_subsidy_pages(env: WebEnv, client: TestClient) -> None:
                        follow_redirects=False).status_code == 303
     page = client.get("/services/subsidies/SUB-2026-01")
     assert "成都示例科技有限公司" in page.text and "有效高价值发明专利 4 件" in page.text  # its own application, with reasons
+    # no button to apply again (a second application was refused): its application, where it stands, a link to it
+    own = page.text.split('id="own-application"', 1)[1].split("</div>", 1)[0]
+    assert 'id="subsidy-apply"' not in page.text and "本企业已于" in own and re.search(r'id="own-standing">办理进度：已评定', own)
+    target = re.search(r'href="#(subsidy-application-\d+)"', own).group(1)  # type: ignore[union-attr]
+    assert f'<tr id="{target}">' in page.text
+    english = client.get("/services/subsidies/SUB-2026-01?lang=en").text.split('id="own-application"', 1)[1]
+    assert "Your enterprise applied to this programme on" in english and "Where it stands: assessed" in english
+    client.get("/services/subsidies?lang=zh")
     # the example pays for the use of patents, not for granted inventions or PCT filings (the 2021 notice)
     applications = page.text.split('id="subsidy-applications"', 1)[1].split("</table>", 1)[0]
     criteria = page.text.split('id="programme"', 1)[1].split('id="programme-revision"', 1)[0]

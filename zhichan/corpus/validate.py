@@ -25,7 +25,9 @@ from zhichan.legaltime import china_today
 from zhichan.untrusted import whole_number
 
 _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-_APPNO = re.compile(r"^(?:CN)?(\d{8}|\d{12})\.?([0-9X])?$")
+#: CN202223220665.2, as typed: with or without ``CN`` (or the patent number's ``ZL``) and the dot before the check
+#: character
+_APPNO = re.compile(r"^(?:CN|ZL)?(\d{8}|\d{12})\.?([0-9X])?$")
 KIND_DIGITS = {"1": PatentKind.INVENTION, "8": PatentKind.INVENTION, "2": PatentKind.UTILITY_MODEL,
                "9": PatentKind.UTILITY_MODEL, "3": PatentKind.DESIGN}
 
@@ -64,8 +66,9 @@ def refuse_scientific_notation(value: object, label: str) -> None:
 
 
 def normalize_application_number(value: str) -> str:
-    """Validate a CN application number and return it as ``CN202223220665.2``."""
-    raw = unicodedata.normalize("NFKC", str(value or "")).strip().upper().replace(" ", "")
+    """Validate a CN application number (or a patent number, ``ZL`` and the application number) and return it as
+    ``CN202223220665.2``: typed in any case, full-width, with spaces anywhere, with or without ``CN`` and the dot."""
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")).upper())
     if not raw:
         raise FieldError("申请号为空 / application number is empty")
     refuse_scientific_notation(raw, "申请号")

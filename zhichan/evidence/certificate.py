@@ -11,7 +11,6 @@ file's online verification page, for a phone's camera.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import json
@@ -22,6 +21,7 @@ from typing import Any
 from zhichan.errors import MissingDependency
 from zhichan.evidence.schemas import Certificate, CheckpointNote
 from zhichan.evidence.verify import ATTACHMENT_NAME
+from zhichan.platform.qr import qr_data_uri
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -142,18 +142,6 @@ def verification_url(cert: Certificate) -> str | None:
     return f"{base}/evidence/verify?digest={files[0]['sm3']}"
 
 
-def qr_png(data: bytes) -> bytes:
-    import qrcode
-    from qrcode.constants import ERROR_CORRECT_L
-
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, box_size=4, border=2)
-    code.add_data(data, optimize=0)
-    code.make(fit=True)
-    buf = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def printed_rows(fields: dict[str, Any]) -> list[tuple[str, str, bool]]:
     """(label, value as printed, monospace) of every field of the entry ``fields`` (its leaf) the page prints: what the
     page shows and what the verification finds on it (:func:`zhichan.evidence.verify.verify_pdf`)."""
@@ -187,13 +175,12 @@ def render_html(cert: Certificate, *, details: tuple[tuple[str, str], ...] = (),
     documents = fields.get("documents") if isinstance(fields.get("documents"), list) else []
     note = CheckpointNote.parse(cert.checkpoint.note)
     payload, compact = qr_payload(cert)
-    png = qr_png(payload)
     url = verification_url(cert)
     return str(
         _template().render(
             cert=cert, heading=heading, heading_en=heading_en, rows=rows, note=note, origin=note.origin,
-            qr_data_uri="data:image/png;base64," + base64.b64encode(png).decode(), qr_mm=52, qr_compact=compact,
-            url=url, url_qr_data_uri=url and "data:image/png;base64," + base64.b64encode(qr_png(url.encode())).decode(),
+            qr_data_uri=qr_data_uri(payload), qr_mm=52, qr_compact=compact,
+            url=url, url_qr_data_uri=url and qr_data_uri(url.encode()),
             attachment_name=ATTACHMENT_NAME, documents=[d for d in documents if isinstance(d, dict)],
             synthetic=synthetic, details=details, uncertified=UNCERTIFIED,
         )

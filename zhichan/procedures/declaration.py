@@ -58,7 +58,9 @@ class Text(Strict):
 class FieldSpec(Strict):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
     label: Text
-    kind: Literal["text", "textarea", "date", "integer", "money", "choice"] = "text"
+    #: ``application_number``: a CN patent application (or patent) number, stored in its one normal form
+    #: (``CN202619437251.6``, :func:`zhichan.corpus.validate.normalize_application_number`) whatever way it was typed
+    kind: Literal["text", "textarea", "date", "integer", "money", "choice", "application_number"] = "text"
     required: bool = False
     max_length: int = Field(500, ge=1, le=20000)
     choices: tuple[str, ...] = ()

@@ -49,6 +49,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import False_
 
+from zhichan.corpus.validate import FieldError, normalize_application_number
 from zhichan.errors import ConfigError, ConflictError, FormError, NotFoundError, PermissionDenied
 from zhichan.evidence.service import EvidenceService, utcnow
 from zhichan.legaltime import (
@@ -872,6 +873,11 @@ def check_fields(specs: tuple[FieldSpec, ...], values: dict[str, Any],
                 clean[spec.name] = format(parse_money(text, spec.unit, zero=spec.zero).normalize(), "f")
             except MoneyError as exc:
                 errors[spec.name] = f"“{spec.label.zh}”{exc.reason}"
+        elif spec.kind == "application_number":
+            try:
+                clean[spec.name] = normalize_application_number(text)
+            except FieldError as exc:
+                errors[spec.name] = f"“{spec.label.zh}”：{exc.reason}"
         elif spec.options is not None and text not in option_values(options, spec.options):
             errors[spec.name] = (f"“{spec.label.zh}”请从列表中选择（没有“{text[:40]}”） / {spec.label.en}: choose one "
                                  f"from the list (there is no “{text[:40]}”)")

@@ -51,7 +51,7 @@ from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.service import ProcedureService, Upload
 from zhichan.protection.demo import placeholder
-from zhichan.services import objections, preexam, priority, subsidies
+from zhichan.services import objections, preexam, priority, progress, subsidies
 from zhichan.services.hooks import install
 from zhichan.services.models import SubsidyAward
 from zhichan.services.service import service_procedures
@@ -359,3 +359,18 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: ProcedureService, *, se
             "priority_awaiting": demo.awaiting_province(chengdu)}
     demo.mark()
     return {**made, "cases": len(demo.made), "skipped": demo.skipped}
+
+
+def counter_receipt(engine: Engine, procedures: ProcedureService) -> dict[str, str] | None:
+    """The 受理回执 of the demo's Chengdu application awaiting the window's acceptance, printed as window staff print it
+    (a new query code: the previous one stops working), so ``zhichan demo`` shows one receipt's case number and code to
+    follow at ``/services/progress`` — on every run, as only the code's hash is kept. None where the demo has no such
+    application (its services demo not seeded)."""
+    with session_scope(engine) as s:
+        row = s.scalars(select(Case).where(Case.synthetic.is_(True), Case.procedure == SEARCH, Case.state == "filed",
+                                           Case.region_code.startswith(CITIES[1][:4])).order_by(Case.id).limit(1)).first()
+        office = s.get(Organization, row.org_id) if row is not None else None
+        if row is None or office is None:
+            return None
+        data = progress.issue_receipt(procedures, s, synthetic_scope(office, Role.WINDOW_STAFF), row.id)
+    return {"number": data["number"], "code": data["code"], "url": f"/services/progress?number={data['number']}"}

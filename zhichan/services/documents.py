@@ -50,14 +50,16 @@ def decision_document(*, title: str, decl: Declaration, spec: TransitionSpec, ca
                  Paragraph(f"{applicant}请求对{asked.get('subject', '')}（申请号/专利号 {asked.get('application_number', '')}）"
                            f"进行优先审查，推荐理由为“{asked.get('ground', '')}”，全体申请人/专利权人同意优先审查"
                            f"（本局受理编号 {case['number']}）。经审核，依据《专利优先审查管理办法》（国家知识产权局令第85号），"
-                           "本局予以推荐。"))
+                           "本局推荐意见如下："))
     else:
         if applicant:
             body.add(Paragraph(f"{applicant}："))
         body.add(Paragraph(f"你（单位）于{chinese_date(china_date(case['created_at']))}提交的“{decl.title.zh}”申请"
                            f"（编号 {case['number']}），经审查，决定：{spec.title.zh}。"))
     for name, value in in_order(fields, spec.fields):
-        body.add(Paragraph(f"{step_labels.get(name, name)}：{value}"))
+        # the officer's opinion is the office's recommendation, said once under the line leading to it (the office's
+        # line read "本局予以推荐。" and the opinion under it "推荐意见：符合推荐条件，予以推荐。" again)
+        body.add(Paragraph(str(value) if recommendation and name == "opinion" else f"{step_labels.get(name, name)}：{value}"))
     if recommendation:
         body.add(Paragraph("国家知识产权局同意优先审查的，自通知书发文日起的审查期限如下："), BulletList(list(PRIORITY_DEADLINES)))
     body.add(Paragraph(issuer, style="signature"), Paragraph(chinese_date(day), style="signature"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi import Path as PathParam
@@ -18,6 +19,7 @@ from zhichan.legaltime import china_today
 from zhichan.platform.db import session_scope
 from zhichan.platform.exceptions import TooManyAttempts
 from zhichan.platform.models import Role
+from zhichan.platform.qr import qr_data_uri
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
 from zhichan.procedures.router import MAX_INT, read_step_form, service
@@ -109,7 +111,10 @@ def receipt(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session:
     # the lookup's address as the applicant types it: the platform's public address where set, else the one used here
     base = (request.app.state.settings.public_base_url or str(request.base_url)).rstrip("/")
     item = service(request).registry.for_region(data["procedure"], None).title(lang(request))
-    return render(request, "services/receipt.html", {**data, "item": item, "lookup_url": f"{base}/services/progress"})
+    # the QR code opens the look-up with the case number filled in — never the code, the secret kept on the paper
+    filled = f"{base}/services/progress?{urlencode({'number': data['number']})}"
+    return render(request, "services/receipt.html", {**data, "item": item, "lookup_url": f"{base}/services/progress",
+                                                      "qr": qr_data_uri(filled.encode()), "qr_url": filled})
 
 
 @router.get("/services/progress", include_in_schema=False)

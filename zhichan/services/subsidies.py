@@ -318,13 +318,10 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
         raise PermissionDenied("只有企业账号可以申请资助 / only an enterprise applies")
     if snapshot is None:
         raise FormError({"programme": "语料库尚未载入，暂不能计算资助条件 / the corpus is not loaded yet"})
-    if round_state(session, code) == "concluded":  # nothing is allotted after the round: no application is taken
-        raise FormError({"programme": "本项目资助评审已结束，不再受理申请 / this programme's round is concluded: it takes "
-                                      "no more applications"})
+    refused = apply_refusal(session, p, org)
+    if refused is not None:
+        raise FormError({"programme": REFUSALS[refused]})
     key = normalize_name(org.name)
-    if session.scalar(select(SubsidyApplication.id).where(SubsidyApplication.programme == code,
-                                                          SubsidyApplication.applicant_key == key)):
-        raise FormError({"programme": "已申请过本项目 / already applied to this programme"})
     now = now or utcnow()
     row = SubsidyApplication(programme=code, applicant=org.name, applicant_key=key, org_id=org.id, org_path=org.path,
                              region_code=org.region_code, user_id=scope.user_id, applied_at=now)
@@ -332,6 +329,37 @@ def apply(session: Session, scope: Scope, snapshot: Snapshot | None, code: str, 
     session.add(row)
     session.flush()
     return row
+
+
+#: why an enterprise may not apply to a programme — the page says it where the button was, :func:`apply` refuses with it
+REFUSALS = {
+    # nothing is allotted after the round: no application is taken
+    "closed": "本项目资助评审已结束，不再受理申请 / this programme's round is concluded: it takes no more applications",
+    "applied": "已申请过本项目 / already applied to this programme",
+    # an enterprise registered outside the programme's area is never eligible (it was kept, assessed ineligible)
+    "outside_area": "本项目只受理登记在其地区的企业的申请 / this programme takes applications only from enterprises "
+                    "registered in its area",
+}
+
+
+def own_application(session: Session, p: Programme, org: Organization) -> SubsidyApplication | None:
+    """``org``'s application to ``p`` (one per applicant: its organization's, or one under its name)."""
+    return session.scalars(select(SubsidyApplication).where(
+        SubsidyApplication.programme == p.code,
+        (SubsidyApplication.org_id == org.id) | (SubsidyApplication.applicant_key == normalize_name(org.name)))
+        .order_by(SubsidyApplication.id).limit(1)).first()
+
+
+def apply_refusal(session: Session, p: Programme, org: Organization) -> str | None:
+    """Why ``org`` may not apply to ``p`` now (a key of :data:`REFUSALS`), None where it may: one rule for the page's
+    button and :func:`apply`."""
+    if own_application(session, p, org) is not None:
+        return "applied"
+    if round_state(session, p.code) == "concluded":
+        return "closed"
+    if not org.region_code.startswith(region_prefix(p.region)):
+        return "outside_area"
+    return None
 
 
 def _assess(session: Session, snapshot: Snapshot, p: Programme, row: SubsidyApplication, org: Organization,
@@ -619,7 +647,7 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
             if (officer and scope.covers_org_path(r.org_path)) or own:
                 under = assessed_under(p, r, stale=r.id in to_reassess)
                 stale += under.stale
-                applications.append({"applicant": r.applicant, "applicant_en": names_en.get(RowName(r.applicant)), "eligible": r.eligible, "requested": r.requested_yuan,
+                applications.append({"id": r.id, "applicant": r.applicant, "applicant_en": names_en.get(RowName(r.applicant)), "eligible": r.eligible, "requested": r.requested_yuan,
                                      "measures": json.loads(r.measures), "reasons": [stored_text(x, lang) for x in json.loads(r.reasons)],
                                      "applied_at": r.applied_at, "revision": under.revision, "inferred": under.inferred,
                                      "earlier": under.earlier,
@@ -630,7 +658,6 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
                                                    "replaced_at": dt.datetime.fromisoformat(h["replaced_at"])}
                                                   for h in json.loads(r.previous_assessments or "[]")]})
     spent = sum((a.awarded_yuan for a, _, case in awards if case.state in ("published", "concluded")), Decimal("0.00"))
-    closed = round_case is not None and round_case.state == "concluded"  # no application taken (:func:`apply`)
     open_for_objections = (round_case is not None and round_case.state == "published" and objection_until is not None
                            and china_today() <= objection_until)
     return {"programme": p, "title": p.title.zh if lang != "en" else p.title.en, "published": published,
@@ -642,6 +669,41 @@ def results_view(session: Session, scope: Scope, code: str, lang: str, *,
             "unlisted_objections": objected.get(None, []),
             "round_state": round_case.state if round_case is not None else None,
             "applications": applications, "officer": bool(officer),
-            "may_apply": scope.role == Role.ENTERPRISE_USER and not closed,
-            "applications_closed": scope.role == Role.ENTERPRISE_USER and closed,
+            **_applicant_view(session, scope, p, round_case.state if round_case is not None else None, awards,
+                              open_for_objections),
             "may_disburse": officer}
+
+
+def _applicant_view(session: Session, scope: Scope, p: Programme, state: str | None,
+                    awards: Any, open_for_objections: bool) -> dict[str, Any]:
+    """For an enterprise: whether it may apply (``may_apply``), else why not (``refused``: a key of
+    :data:`REFUSALS`), and its own application with where it stands (``own``): assessed and awaiting the round, allotted
+    and awaiting publication, its line of the published result and its payment, or left off the list."""
+    org = session.get(Organization, scope.org_id) if scope.role == Role.ENTERPRISE_USER and scope.org_id else None
+    if org is None or org.kind != OrgKind.ENTERPRISE:
+        return {"may_apply": False, "refused": None, "own": None}
+    refused = apply_refusal(session, p, org)
+    row = own_application(session, p, org)
+    own = None
+    if row is not None:
+        # its line only once the result is public (an allotment awaiting publication may still change)
+        award = next((a for a, app, _ in awards if app.id == row.id and state in ("published", "concluded")), None)
+        if state is None:
+            standing = "eligible" if row.eligible else "ineligible"
+        elif state in ("filed", "allotted"):
+            standing = "allotted"
+        elif state == "cancelled":
+            standing = "cancelled"
+        elif award is None:
+            standing = "unlisted"
+        elif award.disbursed_on is not None:
+            standing = "paid"
+        else:
+            standing = "listed"
+        own = {"id": row.id, "applied_at": row.applied_at, "eligible": row.eligible, "requested": row.requested_yuan,
+               "standing": standing, "award_id": award.id if award is not None else None,
+               "seq": award.seq if award is not None else None,
+               "awarded": award.awarded_yuan if award is not None else None,
+               "paid_on": award.disbursed_on if award is not None else None,
+               "may_object": standing == "unlisted" and open_for_objections}
+    return {"may_apply": refused is None, "refused": refused, "own": own}
