@@ -426,9 +426,11 @@ def chromium():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def page(live_server: str, chromium):  # type: ignore[no-untyped-def]
+def page(live_server: str, chromium, env):  # type: ignore[no-untyped-def]
     context = chromium.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000},
                                    accept_downloads=True, locale="zh-CN")
+    # the app's database and address, for tests.helpers.sign_in to start a session without argon2's check
+    context.zhichan_engine, context.zhichan_base_url = env.engine, live_server
     # Playwright's 30 s is a timeout, not a speed check: on a shared machine at load 12 one indicators page took
     # longer (a whole run took 61 min instead of 12); a page that never comes still fails the test
     context.set_default_navigation_timeout(120_000)

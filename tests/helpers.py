@@ -145,21 +145,35 @@ def whole_dates(html: str) -> str:
 
 
 def sign_in(page: Any, username: str, password: str | None = None, then: str = "/") -> None:
-    """Sign in through the login form in a browser page, going on to ``then`` (the form's ``next``), and
-    wait until that page has loaded (a navigation started before the form has left /login would abort
-    the sign-in's redirect). A test going on to a page of its own names it here rather than loading the
-    home page first (an analyst's is the cockpit: charts and the map's boundaries)."""
+    """Sign in in a browser page and go on to ``then``, waiting until that page has loaded. A test going on to a
+    page of its own names it here rather than loading the home page first (an analyst's is the cockpit: charts and
+    the map's boundaries).
+
+    In a page of the ``page`` fixture (its context knows the app's database) the session is started on the server
+    without the password check and its cookie given to the browser, as :func:`zhichan.web.testing.login_as` does for
+    a test client: argon2 costs 0.2–0.3 CPU-s a sign-in by design, and the browser tests signed in ~100 times a run
+    for pages that are not about signing in. With a ``password``, or in a page of another context, it signs in
+    through the login form (the form's ``next``; a navigation started before the form has left /login would abort
+    the sign-in's redirect); the form itself is tested by tests of its own (tests/web/test_web_browser.py)."""
     from urllib.parse import quote, urlsplit
 
-    from zhichan.web.testing import PASSWORD
+    from zhichan.web.testing import PASSWORD, session_token
 
     parts = urlsplit(then)  # a page's own address (``page.url``) is absolute: the form takes its path
     then = parts.path + (f"?{parts.query}" if parts.query else "")
-    page.goto("/login" if then == "/" else f"/login?next={quote(then, safe='/')}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password or PASSWORD)
-    page.click("#login-form button[type=submit]")
-    page.wait_for_url(lambda url: "/login" not in url)
+    engine = getattr(page.context, "zhichan_engine", None)
+    if password is None and engine is not None:
+        from zhichan.web.security import SESSION_COOKIE
+
+        page.context.add_cookies([{"name": SESSION_COOKIE, "value": session_token(engine, username),
+                                   "url": page.context.zhichan_base_url, "httpOnly": True, "sameSite": "Lax"}])
+        page.goto(then)
+    else:
+        page.goto("/login" if then == "/" else f"/login?next={quote(then, safe='/')}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password or PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
     if then != "/":
         assert urlsplit(page.url).path == parts.path, (page.url, then)
 

@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_listed_long_test_exists() -> None:
     missing = []
+    defined: dict[str, set[str]] = {}  # per module (several entries name tests of one module: parsed once)
     for name in SLOW:
         path, function = name.split("::")
-        tree = ast.parse((ROOT / path).read_text(encoding="utf-8")) if (ROOT / path).exists() else None
-        defined = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)} if tree else set()
-        if function not in defined:
+        if path not in defined:
+            tree = ast.parse((ROOT / path).read_text(encoding="utf-8")) if (ROOT / path).exists() else None
+            defined[path] = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)} if tree else set()
+        if function not in defined[path]:
             missing.append(name)
     assert missing == [], f"tests/schedule.py names tests that no longer exist: {missing}"
 

@@ -271,20 +271,26 @@ def _app(settings: Settings, engine: Engine) -> object:
     return app
 
 
-def login_as(client: TestClient, engine: Engine, username: str) -> None:
-    """Start a session without the (deliberately slow) password check — for tests that are not
-    about signing in; the sign-in form itself is covered by tests of its own."""
+def session_token(engine: Engine, username: str) -> str:
+    """A session of ``username`` started without the (deliberately slow, 0.2–0.3 CPU-s) password check: the token
+    for the session cookie (:data:`zhichan.web.security.SESSION_COOKIE`)."""
     from sqlalchemy import select
 
     from zhichan.platform.accounts import create_session
     from zhichan.platform.models import User
-    from zhichan.web.security import SESSION_COOKIE
 
     with session_scope(engine) as s:
         user = s.scalar(select(User).where(User.username == username))
         assert user is not None
-        token = create_session(s, user, "testclient")
-    client.cookies.set(SESSION_COOKIE, token)
+        return create_session(s, user, "testclient")
+
+
+def login_as(client: TestClient, engine: Engine, username: str) -> None:
+    """Start a session without the (deliberately slow) password check — for tests that are not
+    about signing in; the sign-in form itself is covered by tests of its own."""
+    from zhichan.web.security import SESSION_COOKIE
+
+    client.cookies.set(SESSION_COOKIE, session_token(engine, username))
 
 
 def client_for(env: WebEnv, username: str) -> TestClient:
