@@ -7,7 +7,8 @@ refuses one it cannot read (an unknown region, fee method or procedure) with a :
 the field. Either way, for a page (not the API, which answers 422 with the field), the route is run again without the
 refused values and with their messages in ``request.state.query_errors``; :func:`zhichan.web.deps.render` adds them to
 the page's ``errors`` (beside the field where the page has one) and lists at the top of the page any its template did
-not show (a page number has no field). The answer keeps the status 422.
+not show (a page number has no field). The answer keeps the status 422. A route answering a file (an export, a
+chart's image) is not run again: without the value it made another day's file; the error page names the value.
 
 A part of a page (:class:`zhichan.web.deps.PartRoute`, an HTML fragment its page loads with HTMX: the search page's
 facets, a patent's similar patents, the polled jobs table and auction figures) has no fields and its values are the
