@@ -50,8 +50,9 @@ def trend_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
     return rc.line(
         "trend", overview["trend"], x="year", y=["applications", "invention_grants"],
         # 400 wide: with its legend on the right it fits the half-width card (460 ran past its border)
-        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "field.year"), labels=labels, width=400,
-        height=220,
+        # a calendar year: applications counted by filing year, grants by grant year (not "申请年" under both)
+        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "cockpit.trend_year"),
+        y_title=translate(lang, "cockpit.trend_count"), labels=labels, width=400, height=220,
     )
 
 
