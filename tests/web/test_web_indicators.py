@@ -302,6 +302,16 @@ def test_the_trend_chart_reads_its_grants_by_grant_year(env, client, lang, year,
     assert year in titles and count in titles and wrong not in titles, titles
 
 
+def test_the_cockpit_shows_the_plans_headline_figure_first(env, client):
+    """每万人口高价值发明专利拥有量, the 14th Five-Year Plan's headline indicator the plan targets track, is the cockpit's
+    first tile (it came fifth, alone on a second row at 1280 px), for a city's leader and a district's officer alike."""
+    for user, region in (("cd_leader", "510100"), ("wuhou_officer", "510107")):
+        login_as(client, env.engine, user)
+        tiles = client.get(f"/cockpit?region={region}&lang=zh").text.split('id="kpis">', 1)[1].split("</section>", 1)[0]
+        first = tiles.split('<div class="kpi">')[1]
+        assert "每万人口高价值发明专利拥有量" in first and 'id="kpi-high-value"' in first, (user, first[:300])
+
+
 def test_every_indicator_unit_has_a_label_saying_what_it_counts():
     from zhichan.web.i18n import LANGUAGES, translate
 
