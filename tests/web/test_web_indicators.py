@@ -289,6 +289,29 @@ def test_a_dated_cockpit_keeps_its_date_in_every_link_and_download(env, client):
     assert chart.status_code == 200 and ">2021<" in chart.text and ">2022<" not in chart.text  # its last complete year
 
 
+@pytest.mark.parametrize("lang,lines,wrong", [
+    ("zh", ["年份", "件数", "专利申请量（按申请年）", "发明专利授权量（按授权年）"], "申请年"),
+    ("en", ["Year", "Patents", "Applications (filing year)", "Invention grants (grant year)"], "Filing year")])
+def test_the_trend_chart_reads_its_grants_by_grant_year(env, client, lang, lines, wrong):
+    """The cockpit's applications-and-grants chart counts applications by filing year and invention grants by grant year
+    (zhichan.platform.portal.region_overview): its axis said 申请年 / Filing year under both lines — a leader read 2025's
+    9 grants as grants of 2025's filings — and its value axis named no unit. Each line now says its year."""
+    login_as(client, env.engine, "cd_leader")
+    svg = client.get(f"/charts/trend.svg?region=510100&lang={lang}").text
+    titles = re.findall(r"<text[^>]*>([^<]+)</text>", svg)
+    assert set(lines) <= set(titles) and wrong not in titles, titles
+
+
+def test_the_cockpit_shows_the_plans_headline_figure_first(env, client):
+    """每万人口高价值发明专利拥有量, the 14th Five-Year Plan's headline indicator the plan targets track, is the cockpit's
+    first tile (it came fifth, alone on a second row at 1280 px), for a city's leader and a district's officer alike."""
+    for user, region in (("cd_leader", "510100"), ("wuhou_officer", "510107")):
+        login_as(client, env.engine, user)
+        tiles = client.get(f"/cockpit?region={region}&lang=zh").text.split('id="kpis">', 1)[1].split("</section>", 1)[0]
+        first = tiles.split('<div class="kpi">')[1]
+        assert "每万人口高价值发明专利拥有量" in first and 'id="kpi-high-value"' in first, (user, first[:300])
+
+
 def test_every_indicator_unit_has_a_label_saying_what_it_counts():
     from zhichan.web.i18n import LANGUAGES, translate
 

@@ -186,3 +186,28 @@ def test_a_refused_value_reads_in_the_page_language_beside_its_field_and_at_the_
     top = client.get("/credit/listings", params={"page": "0", "lang": lang}).text
     message = top.split('id="query-page-error">', 1)[1].split("</span>", 1)[0].split("</code>", 1)[1]
     assert notice in message and " / " not in message and other not in message, message
+
+
+#: files a page offers whose address takes a date: an export, a records download, a chart's image
+FILES = ("/regions/510100/export.csv", "/regions/510100/indicators/valid_inventions/records.xlsx",
+         "/charts/trend.png?region=510100")
+
+
+@pytest.mark.parametrize("lang,words", [("zh", "as_of：日期格式应为 YYYY-MM-DD"),
+                                        ("en", "as_of: the date must be YYYY-MM-DD")])
+def test_a_file_whose_address_has_a_value_it_cannot_take_is_refused_not_another_days_file(env: WebEnv, lang: str,
+                                                                                            words: str) -> None:
+    """An export's address with a date that is no date (a hand-edited link): the error page with the date's message in
+    the page's language, status 422 — not, as a page is, the file run again without the date, which held the data end's
+    figures (a CSV, an XLSX, a PNG named for 2025-12-31 when the leader asked for another day) under a 422."""
+    client = env.client()
+    login_as(client, env.engine, "cd_leader")
+    for path in FILES:
+        r = client.get(path, params={"as_of": "abc", "lang": lang})
+        assert r.status_code == 422 and r.headers["content-type"].startswith("text/html"), (path, r.headers)
+        assert "content-disposition" not in r.headers, path
+        message = unescape(r.text.split('id="error-message">', 1)[1].split("</p>", 1)[0])
+        assert message == words, (path, message)
+        assert 'id="query-errors"' not in r.text  # no notice that the page is shown without the date: it is not
+        fine = client.get(path, params={"as_of": "2022-06-30", "lang": lang})
+        assert fine.status_code == 200 and not fine.headers["content-type"].startswith("text/html"), path

@@ -43,15 +43,15 @@ def geojson_bytes(adcode: str) -> bytes | None:
 
 
 def trend_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
-    labels = {
-        "applications": translate(lang, "kpi.applications_last_year", year="").strip(),
-        "invention_grants": translate(lang, "kpi.grants_last_year", year="").strip(),
-    }
+    # each line says which year counts it: applications by filing year, grants by grant year (the year axis said
+    # 申请年 / Filing year under both)
+    labels = {"applications": translate(lang, "cockpit.trend_applications"),
+              "invention_grants": translate(lang, "cockpit.trend_grants")}
     return rc.line(
         "trend", overview["trend"], x="year", y=["applications", "invention_grants"],
         # 400 wide: with its legend on the right it fits the half-width card (460 ran past its border)
-        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "field.year"), labels=labels, width=400,
-        height=220,
+        title=translate(lang, "cockpit.trend"), x_title=translate(lang, "cockpit.trend_year"),
+        y_title=translate(lang, "cockpit.trend_count"), labels=labels, width=400, height=220,
     )
 
 

@@ -223,6 +223,12 @@ def normalize_code(field: str, value: str, prefix: bool) -> str:
         if not re.fullmatch(r"\d{2}|\d{4}|\d{6}", value):
             raise ValueProblem("区域代码应为 2、4 或 6 位数字（省、市、区县）",
                                "a region code has 2, 4 or 6 digits (province, city, county)", ("51", "5101", "510107"))
+        # a province's or city's own six-digit code, as every page writes it (成都市 510100, 四川省 510000): the province
+        # or the city — its patents are filed under their counties (510107), and RC=510100 found none of Chengdu's
+        if value.endswith("0000"):
+            return value[:2]
+        if len(value) == 6 and value.endswith("00"):
+            return value[:4]
         return value
     if field == "SEI":
         if not _SEI_RE.match(value):

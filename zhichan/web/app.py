@@ -87,10 +87,19 @@ def _error_response(request: Request, status: int, body: dict[str, Any], fields:
     if status == 401 and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    from zhichan.web.deps import render
+    from zhichan.web.deps import lang, render
+    from zhichan.web.i18n import in_language
 
+    message = str(body.get("message", ""))
+    if fields:
+        # the values refused, each in the page's language: a form error's summary joins "中文 / English" messages
+        # into one no half of which the page could show (an export's address with a date that is no date)
+        # each with its name, as the notice of a page's refused values names it (base.html)
+        page_lang = lang(request)
+        colon, sep = (": ", "; ") if page_lang == "en" else ("：", "；")
+        message = sep.join(f"{name}{colon}{in_language(m, page_lang)}" for name, m in fields.items())
     request.scope.setdefault("state", {})[query_errors.ERROR_PAGE_KEY] = True
-    return render(request, "error.html", {"status": status, "message": body.get("message", "")}, status=status)
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 async def _zhichan_error(request: Request, exc: Exception) -> Response:

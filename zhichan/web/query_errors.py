@@ -7,7 +7,8 @@ refuses one it cannot read (an unknown region, fee method or procedure) with a :
 the field. Either way, for a page (not the API, which answers 422 with the field), the route is run again without the
 refused values and with their messages in ``request.state.query_errors``; :func:`zhichan.web.deps.render` adds them to
 the page's ``errors`` (beside the field where the page has one) and lists at the top of the page any its template did
-not show (a page number has no field). The answer keeps the status 422.
+not show (a page number has no field). The answer keeps the status 422. A route answering a file (an export, a
+chart's image) is not run again: without the value it made another day's file; the error page names the value.
 
 A part of a page (:class:`zhichan.web.deps.PartRoute`, an HTML fragment its page loads with HTMX: the search page's
 facets, a patent's similar patents, the polled jobs table and auction figures) has no fields and its values are the
@@ -126,7 +127,7 @@ def query_fields(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
 async def page_without(request: Request, fields: Mapping[str, str]) -> Response | None:
     """The page of ``request`` run again without the query values in ``fields`` and with their messages (status 422),
     or None where it cannot be (not a page's GET — a part's neither: it says them in its place —, a value refused
-    twice, a required value, a name not in the address)."""
+    twice, a required value, a name not in the address, a route answering a file rather than a page)."""
     from zhichan.web.deps import PartRoute
 
     route = request.scope.get("route")
@@ -145,9 +146,17 @@ async def page_without(request: Request, fields: Mapping[str, str]) -> Response 
     messages: list[Message] = []
 
     async def keep(message: Message) -> None:
+        if message["type"] == "http.response.start" and not _is_html(message):
+            raise _NotAPage  # before its body is made: an export's rows are not computed for nothing
         messages.append(message)
 
-    await route.app(scope, request.receive, keep)
+    try:
+        await route.app(scope, request.receive, keep)
+    except _NotAPage:
+        # a file (an export, a chart's image): without the refused value it holds other figures — another date's,
+        # another order's — under a name that says nothing of it; refused instead, the message on the error page
+        state[STATE_KEY] = refused  # no page is shown without them
+        return None
     start = next(m for m in messages if m["type"] == "http.response.start")
     if start["status"] not in (200, 422) or state.get(ERROR_PAGE_KEY):
         return None  # the page answers otherwise anyway (sign-in, 403, 404): that answer, for the address as given
@@ -155,6 +164,14 @@ async def page_without(request: Request, fields: Mapping[str, str]) -> Response 
                         status_code=422)
     response.raw_headers = [(k, v) for k, v in start["headers"]]
     return response
+
+
+class _NotAPage(Exception):
+    """The route answered a file, not a page (:func:`page_without`)."""
+
+
+def _is_html(start: Message) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in start.get("headers", ()))
 
 
 def part_refused(request: Request, status: int, message: str = "", fields: Mapping[str, str] | None = None, *,
