@@ -742,6 +742,34 @@ def test_a_listings_owner_reads_in_the_pages_language(env: WebEnv, client: TestC
         assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
 
 
+@pytest.mark.one_database("a listing's page and form; its row is written on both in test_listing_checks_indicators_and_bidding")
+def test_a_listings_description_reads_in_the_pages_language(env: WebEnv, client: TestClient) -> None:
+    """A listing's description had no English column (the README names it among the texts shown in the page's
+    language): the form takes one, optional; English pages show it, Chinese pages the Chinese; a description given in
+    one language only is shown as given on either page; a text too long is refused beside its field, the input kept."""
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    base = {"asset_kind": "patent", "mode": "sale", "price": "800000"}
+    assert 'name="description_en"' in client.get(form).text
+    r = post(client, form, {**base, "number": number(3), "description": "锂电池负极技术转让",
+                            "description_en": "x" * 5001}, page=form)
+    assert r.status_code == 422 and 'id="f-description_en-error"' in r.text and "锂电池负极技术转让" in r.text
+    r = post(client, form, {**base, "number": number(3), "description": "锂电池负极技术转让",
+                            "description_en": "Transfer of an anode technology for lithium batteries"}, page=form)
+    assert r.status_code == 303, r.text[:2000]
+    both = r.headers["location"]
+    r = post(client, form, {**base, "number": number(3), "mode": "ordinary",
+                            "description_en": "An ordinary licence of the anode patent"}, page=form)
+    assert r.status_code == 303, r.text[:2000]
+    english_only = r.headers["location"]
+    client.cookies.clear()
+    english, chinese = client.get(f"{both}?lang=en").text, client.get(f"{both}?lang=zh").text
+    assert "Transfer of an anode technology for lithium batteries" in english and "锂电池负极技术转让" not in english
+    assert "锂电池负极技术转让" in chinese and "Transfer of an anode" not in chinese
+    for lang in ("en", "zh"):
+        assert "An ordinary licence of the anode patent" in client.get(f"{english_only}?lang={lang}").text
+
+
 def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: WebEnv, client: TestClient) -> None:
     """The English catalogue and declaration named the patentee in Chinese although the organization bound to it has
     an English name (the demo's open licences): it reads in English with the legal name below; a co-owned patent's

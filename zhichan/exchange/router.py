@@ -208,7 +208,7 @@ async def listing_submit(request: Request, scope: Scope = ScopeDep, session: Ses
             session, scope, _corpus(request).snapshot(), asset_kind=fields.get("asset_kind", ""),
             number=fields.get("number", ""), mode=fields.get("mode", ""), price=fields.get("price", ""),
             description=fields.get("description", ""), pledgee_consent=fields.get("pledgee_consent") == "yes",
-            now=utcnow())
+            now=utcnow(), description_en=fields.get("description_en", ""))
     except FormError as exc:
         session.rollback()
         return _listing_form(request, exc.errors, fields, status=422)

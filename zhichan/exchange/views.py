@@ -218,11 +218,15 @@ def stopped_auctions(session: Session, scope: Scope, lang: str, *, now: dt.datet
 
 def listing_json(row: Listing, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
     """A listing as pages and the API show it; ``owner_en``: its owner organization's English name where known
-    (:func:`zhichan.platform.orgs.org_names_en`; pages show ``org_name(owner, owner_en)``)."""
+    (:func:`zhichan.platform.orgs.org_names_en`; pages show ``org_name(owner, owner_en)``); ``description``: the
+    lister's text in ``lang`` where given, else the one it gave (a description typed in one language only is shown as
+    typed on either page)."""
+    english = lang == "en"
+    description = (row.description_en if english and row.description_en else row.description) or row.description_en or ""
     return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": coded(lang, "exchange.asset_kind", row.asset_kind),
             "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
             "mode_label": coded(lang, "exchange.listing_mode", row.mode), "price_yuan": row.price_yuan,
-            "description": row.description, "owner": row.owner,
+            "description": description, "owner": row.owner,
             "owner_en": (names_en or {}).get(row.org_id), "ipc": row.ipc.split(), "state": row.state,
             "created_at": row.created_at, "synthetic": row.synthetic}
 
