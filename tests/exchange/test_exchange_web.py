@@ -792,6 +792,23 @@ def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: Web
         assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
 
 
+@pytest.mark.one_database("who reads the names: the rule's SQL-free check runs on both in test_auction_stops.py")
+def test_the_bidders_are_named_to_the_operator_on_the_page_its_live_part_and_the_api(env: WebEnv,
+                                                                                    client: TestClient) -> None:
+    """The district's officer (the exchange's operator for the listing's area) reads the bidder by name on the auction's
+    page, its live part and its JSON; the district's analyst — bureau staff that runs no auction — and another
+    district's officer read 竞买人 1 as the public does (the analyst read the name before)."""
+    _, auction = _auction_won_by_ent2(env, client)
+    auction_id = auction.rsplit("/", 1)[1]
+    for who, named in (("wuhou_officer", True), ("wuhou", False), ("jinjiang_officer", False)):
+        login_as(client, env.engine, who)
+        api = client.get(f"/api/v1/exchange/auctions/{auction_id}").json()["auction"]
+        assert api["bidders_named"] is named and (api["bids"][0]["bidder"] == JINJIANG_ENTERPRISE) is named, who
+        for url in (auction, f"{auction}/live"):
+            text = client.get(url).text
+            assert (JINJIANG_ENTERPRISE in text) is named and "竞买人 1" in text, (who, url)
+
+
 def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client: TestClient) -> None:
     """English pages showed the exchange's stored party names as written although each names an organization with an
     English name (the demo's deal, bidders and licensee): the deals list, the auction's bids (the seller sees them),
