@@ -1,5 +1,6 @@
 """dataip_0004 on SQLite and PostgreSQL: a registration the demo stored with the 【合成】 mark in its data set's name
-(and its case's title and start fields) keeps the name without it and is flagged synthetic; a real one is unchanged."""
+(and its case's title and start fields) keeps the name without it and is flagged synthetic; a real one is unchanged;
+a registration with an objection is migrated too."""
 
 from __future__ import annotations
 
@@ -40,6 +41,9 @@ def test_a_marked_data_set_name_loses_its_mark_and_gains_the_flag(db_url: str) -
                 number=f"DIP-2026-{i:08d}", case_id=case_id, application_index=i, applicant="某企业", data_name=name,
                 description="d", data_source="s", data_scale="1", processing_rules="r", status="in_notice",
                 submitted_at=now)).inserted_primary_key[0])
+        # an objection refers to the registration: the column is added in place, not by copying the table
+        con.execute(sa.Table("dataip_objections", meta, autoload_with=con).insert().values(
+            registration_id=ids[0], objector="某人", reason="r", filed_at=now, entry_index=0, status="pending"))
     command.upgrade(cfg, "heads")
     with engine.connect() as con:
         rows = con.execute(sa.text(

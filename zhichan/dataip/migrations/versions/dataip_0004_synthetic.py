@@ -25,8 +25,8 @@ MARK = "【合成】"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("dataip_registrations") as batch:
-        batch.add_column(sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()))
+    # a plain ADD COLUMN (a batch copy of the table would drop it on SQLite, which the objections' foreign key refuses)
+    op.add_column("dataip_registrations", sa.Column("synthetic", sa.Boolean, nullable=False, server_default=sa.false()))
     conn = op.get_bind()
     regs = sa.table("dataip_registrations", sa.column("id", sa.Integer), sa.column("case_id", sa.Integer),
                     sa.column("data_name", sa.String), sa.column("synthetic", sa.Boolean))
@@ -54,5 +54,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("dataip_registrations") as batch:
-        batch.drop_column("synthetic")
+    op.drop_column("dataip_registrations", "synthetic")

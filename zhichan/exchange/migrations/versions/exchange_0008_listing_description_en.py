@@ -17,10 +17,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("exchange_listings") as batch:
-        batch.add_column(sa.Column("description_en", sa.Text(), nullable=True))
+    # a plain ADD COLUMN (a batch copy of the table would drop it on SQLite, which the auctions' foreign keys refuse)
+    op.add_column("exchange_listings", sa.Column("description_en", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("exchange_listings") as batch:
-        batch.drop_column("description_en")
+    op.drop_column("exchange_listings", "description_en")
