@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -235,6 +236,7 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         # until the day after the notice (可于 … 起办理) — the demo had no data-IP case, so no account showed one
         notices = DataIPService(service).under_notice()
         assert [n["applicant"] for n in notices] == [enterprise.name]
+        assert notices[0]["synthetic"] and "合成" not in notices[0]["data_name"]  # the flag, not a mark in the name
         case = s.get(Case, notices[0]["case_id"])
         assert case is not None and case.synthetic and case.party_key == enterprise.party_key
         user = s.scalar(select(User).where(User.username == "demo_officer"))
@@ -297,6 +299,16 @@ def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises
     with session_scope(engine) as s:
         seed_demo_tree(s)
         short = persona_shortfalls(s, service)
+    # the README's exchange promise and the open subsidy round: none made in an empty tree, the example programme
+    # open until a round of it is concluded
+    assert "交易大厅：没有公布的开放许可 / exchange: no published open licence" in short
+    assert "交易大厅：没有实施并备案的开放许可 / exchange: no open licence taken and recorded" in short
+    assert not any(line.startswith("资助") for line in short)
+    with session_scope(engine) as s:
+        conclude_round(s, "SUB-2026-02")
+        short = persona_shortfalls(s, service)
+    assert "资助：SUB-2026-02 评审已结束，不再受理申请 / subsidies: SUB-2026-02's round is concluded, it takes no " \
+           "application" in short
     assert "demo_district：本区没有保护案件、待办为空、本区没有因缺席或法院驳回司法确认而结案的案件 / demo_district: no " \
            "protection cases of the district, an empty to-do list, no case closed by an absence or by the court's refusal " \
            "of a judicial confirmation" in short
@@ -309,6 +321,31 @@ def test_the_demo_says_what_it_lacks_and_why_the_exchange_made_fewer_enterprises
     line = exchange_counts({"enterprises": 3, "listings": 3, "enterprises_wanted": 12})
     assert line.startswith("企业 enterprises 3, 挂牌 listings 3; 只有 3 家企业（共需 12 家）") and "only 3 of 12" in line
     assert exchange_counts({"enterprises": 12, "enterprises_wanted": 12}) == "企业 enterprises 12"
+
+
+def conclude_round(s: Any, programme: str) -> None:
+    """A concluded round of ``programme`` with one application (the rows the round's steps leave)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from zhichan.platform.models import Organization
+    from zhichan.procedures.models import Case
+    from zhichan.services.models import SubsidyApplication, SubsidyAward
+
+    city = s.scalar(select(Organization).where(Organization.region_code == "510100").order_by(Organization.id).limit(1))
+    now = dt.datetime(2026, 11, 2, 2, 0)
+    case = Case(procedure="services.subsidy_round", jurisdiction="default", revision=1, title="资助评审", number="R-1",
+                state="concluded", org_id=city.id, org_path=city.path, region_code="510100", fields="{}", version=1,
+                is_open=False, created_at=now, updated_at=now)
+    application = SubsidyApplication(programme=programme, applicant="某企业", applicant_key="某企业", org_id=city.id,
+                                     org_path=city.path, region_code="510100", applied_at=now, eligible=True,
+                                     measures="{}", requested_yuan=Decimal("3000.00"), reasons="[]")
+    s.add_all([case, application])
+    s.flush()
+    s.add(SubsidyAward(round_case_id=case.id, application_id=application.id, programme=programme, seq=1,
+                       requested_yuan=Decimal("3000.00"), awarded_yuan=Decimal("3000.00"), reason=""))
 
 
 def test_a_corpus_party_is_one_organization_whichever_demo_makes_it(engine) -> None:  # type: ignore[no-untyped-def]

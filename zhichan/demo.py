@@ -409,6 +409,30 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
         if missing:
             short.append(f"{username}：{'、'.join(zh for zh, _ in missing)} / {username}: "
                          f"{', '.join(en for _, en in missing)}")
+    return short + demo_shortfalls(session)
+
+
+def demo_shortfalls(session: Any) -> list[str]:
+    """What the README and the domains' docs promise of the demo beyond one account, one line each: an open licence
+    published, taken and recorded (备案) in the exchange's hall (README: the demo enterprises "take and record an open
+    licence"), and the open subsidy round — the example programme ``SUB-2026-02`` left unallotted, so an enterprise finds
+    a programme to apply to (docs/services.md; an application to a concluded round is refused)."""
+    from sqlalchemy import select
+
+    from zhichan.exchange.models import OpenLicence, OpenLicenceGrant
+    from zhichan.services import subsidies
+    from zhichan.services.demo import OPEN_PROGRAMME
+
+    short = []
+    if session.scalar(select(OpenLicence.id).where(OpenLicence.state == "published").limit(1)) is None:
+        short.append("交易大厅：没有公布的开放许可 / exchange: no published open licence")
+    if session.scalar(select(OpenLicenceGrant.id).where(OpenLicenceGrant.recorded_on.is_not(None)).limit(1)) is None:
+        short.append("交易大厅：没有实施并备案的开放许可 / exchange: no open licence taken and recorded")
+    if OPEN_PROGRAMME not in subsidies.programmes():
+        short.append(f"资助：没有示例项目 {OPEN_PROGRAMME} / subsidies: no example programme {OPEN_PROGRAMME}")
+    elif subsidies.round_state(session, OPEN_PROGRAMME) == "concluded":
+        short.append(f"资助：{OPEN_PROGRAMME} 评审已结束，不再受理申请 / subsidies: {OPEN_PROGRAMME}'s round is "
+                     "concluded, it takes no application")
     return short
 
 

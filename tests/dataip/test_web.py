@@ -373,3 +373,44 @@ def test_the_holder_is_named_in_the_pages_language(env: WebEnv) -> None:
     row = register[register.index(f">{number}</a>"):].split("</tr>", 1)[0]
     assert "Chengdu Example Technology Co., Ltd." in row and WUHOU_ENTERPRISE not in row
     assert WUHOU_ENTERPRISE in anonymous.get("/dataip/register?lang=zh").text
+
+
+@pytest.mark.one_database("pages and the certificate; the migration of stored rows runs on both in test_migrations.py")
+def test_the_demos_data_set_is_named_without_a_mark_and_badged_synthetic(env: WebEnv) -> None:
+    """The demo's registration keeps its data set's name as named (its 【合成】 mark stood inside the stored name, shown
+    on English pages as Chinese): the registration is flagged synthetic and every page naming it shows the badge in
+    its language, its certificate the synthetic banner; a registration the demo did not make shows none."""
+    from sqlalchemy import select
+
+    from tests.helpers import pdf_text
+    from zhichan.dataip import demo
+    from zhichan.dataip.models import Registration
+    from zhichan.platform.accounts import create_user
+    from zhichan.platform.db import session_scope
+    from zhichan.platform.models import Organization, Role
+
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        org = s.scalar(select(Organization).where(Organization.name == WUHOU_ENTERPRISE))
+        create_user(s, username=demo.APPLICANT_USER, password=None, role=Role.ENTERPRISE_USER, org=org)  # type: ignore[arg-type]
+    assert demo.seed(env.engine, env.app.state.procedures) == 1  # type: ignore[arg-type, attr-defined]
+    officer = client_for(env, "wuhou_officer")
+    real = apply(officer, data_name="城市公交刷卡脱敏数据集")
+    step(officer, real, "publish")
+    with session_scope(env.engine) as s:  # type: ignore[arg-type]
+        rows = {r.data_name: (r.number, r.synthetic, r.case_id) for r in s.scalars(select(Registration))}
+    number, synthetic, case_id = rows["新能源汽车充电桩运行数据集"]
+    assert synthetic and not rows["城市公交刷卡脱敏数据集"][1]
+    anonymous = env.client()
+    for lang, badge in (("zh", "合成数据"), ("en", "Synthetic data")):
+        page = anonymous.get(f"/dataip/notices?lang={lang}").text
+        assert "【合成】" not in page
+        assert re.search(rf'新能源汽车充电桩运行数据集 <span class="badge synthetic small" id="synthetic-{number}">{badge}<', page)
+        assert f'id="synthetic-{number_of(env, real)}"' not in page
+        page = anonymous.get(f"/dataip/register/{number}?lang={lang}").text
+        assert f'id="registration-synthetic">{badge}<' in page and "【合成】" not in page
+    # registered: the public register's row and the certificate say synthetic
+    rewind_notice(env.engine, case_id, 30)  # type: ignore[arg-type]
+    step(officer, case_id, "register", reasons="公示期满无异议")
+    register = anonymous.get("/dataip/register?lang=en").text
+    assert re.search(r'新能源汽车充电桩运行数据集 <span class="badge synthetic small">Synthetic data<', register)
+    assert "合成（演示）数据" in pdf_text(anonymous.get(f"/dataip/register/{number}/certificate.pdf").content)

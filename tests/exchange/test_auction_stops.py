@@ -245,3 +245,32 @@ def test_each_bidder_reads_as_its_own_alias_by_its_first_bid(ex: Exchange) -> No
     assert shown(ex.world.scope("bidder1"), "en")[0] == (3, "Bidder 1 (you)", 1)
     assert shown(ex.world.scope("ent_user")) == [(3, "竞买企业1有限公司（合成）", 1), (2, "竞买企业0有限公司（合成）", 2),
                                                  (1, "竞买企业1有限公司（合成）", 1)]
+
+
+def test_the_operator_reads_the_bidders_by_name_other_staff_by_alias(ex: Exchange) -> None:
+    """Who reads the bidders by name (docs/exchange.md "Who sees the bidders"): the exchange's operator — the officers of
+    the listing's area who register the deposits and may stop the auction (its district's officer and leader, the
+    city's officer, the administrator) — and the seller; an analyst of the area read the names too (every governance
+    role of it did), and reads aliases now, as another district's or province's officer, a bidder and the public do.
+    The deposits owed on a termination are named to the same callers."""
+    from zhichan.exchange.views import auction_view
+
+    for who, amount in (("bidder1", "100000"), ("bidder0", "105000")):
+        _bid(ex, who, amount, START + 10 * MINUTE)
+
+    def shown(who: str) -> tuple[list[str], bool]:
+        with session_scope(ex.world.engine) as s:
+            data = auction_view(s, ex.world.scope(who), ex.auction, "zh")["auction"]  # type: ignore[attr-defined]
+        return [b["bidder"] for b in data["bids"]], data["bidders_named"]
+
+    names = (["竞买企业0有限公司（合成）", "竞买企业1有限公司（合成）"], True)
+    for who in ("wuhou_officer", "wuhou_leader", "chengdu_officer", "root", "ent_user"):
+        assert shown(who) == names, who
+    for who in ("wuhou_analyst", "jinjiang_officer", "hz_officer", "bidder1"):
+        assert shown(who)[1] is False and not any("竞买企业" in b for b in shown(who)[0]), who
+    _act(ex, "terminate", START + 20 * MINUTE)
+    with session_scope(ex.world.engine) as s:
+        owed = {who: auction_view(s, ex.world.scope(who), ex.auction, "zh")["auction"]["deposits_owed"]  # type: ignore[attr-defined]
+                for who in ("wuhou_officer", "ent_user", "wuhou_analyst")}
+    assert owed["wuhou_officer"] == owed["ent_user"] == ["竞买企业0有限公司（合成）", "竞买企业1有限公司（合成）"]
+    assert owed["wuhou_analyst"] == []

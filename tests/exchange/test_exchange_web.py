@@ -742,6 +742,34 @@ def test_a_listings_owner_reads_in_the_pages_language(env: WebEnv, client: TestC
         assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
 
 
+@pytest.mark.one_database("a listing's page and form; its row is written on both in test_listing_checks_indicators_and_bidding")
+def test_a_listings_description_reads_in_the_pages_language(env: WebEnv, client: TestClient) -> None:
+    """A listing's description had no English column (the README names it among the texts shown in the page's
+    language): the form takes one, optional; English pages show it, Chinese pages the Chinese; a description given in
+    one language only is shown as given on either page; a text too long is refused beside its field, the input kept."""
+    login_as(client, env.engine, "ent_user")
+    form = "/exchange/listings/new"
+    base = {"asset_kind": "patent", "mode": "sale", "price": "800000"}
+    assert 'name="description_en"' in client.get(form).text
+    r = post(client, form, {**base, "number": number(3), "description": "锂电池负极技术转让",
+                            "description_en": "x" * 5001}, page=form)
+    assert r.status_code == 422 and 'id="f-description_en-error"' in r.text and "锂电池负极技术转让" in r.text
+    r = post(client, form, {**base, "number": number(3), "description": "锂电池负极技术转让",
+                            "description_en": "Transfer of an anode technology for lithium batteries"}, page=form)
+    assert r.status_code == 303, r.text[:2000]
+    both = r.headers["location"]
+    r = post(client, form, {**base, "number": number(3), "mode": "ordinary",
+                            "description_en": "An ordinary licence of the anode patent"}, page=form)
+    assert r.status_code == 303, r.text[:2000]
+    english_only = r.headers["location"]
+    client.cookies.clear()
+    english, chinese = client.get(f"{both}?lang=en").text, client.get(f"{both}?lang=zh").text
+    assert "Transfer of an anode technology for lithium batteries" in english and "锂电池负极技术转让" not in english
+    assert "锂电池负极技术转让" in chinese and "Transfer of an anode" not in chinese
+    for lang in ("en", "zh"):
+        assert "An ordinary licence of the anode patent" in client.get(f"{english_only}?lang={lang}").text
+
+
 def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: WebEnv, client: TestClient) -> None:
     """The English catalogue and declaration named the patentee in Chinese although the organization bound to it has
     an English name (the demo's open licences): it reads in English with the legal name below; a co-owned patent's
@@ -762,6 +790,23 @@ def test_an_open_licences_patentee_reads_in_english_with_its_legal_name(env: Web
                f'{WUHOU_ENTERPRISE}</span>' in english, url
         chinese = client.get(url, params={"lang": "zh"}).text
         assert WUHOU_ENTERPRISE in chinese and "Chengdu Example" not in chinese, url
+
+
+@pytest.mark.one_database("who reads the names: the rule's SQL-free check runs on both in test_auction_stops.py")
+def test_the_bidders_are_named_to_the_operator_on_the_page_its_live_part_and_the_api(env: WebEnv,
+                                                                                    client: TestClient) -> None:
+    """The district's officer (the exchange's operator for the listing's area) reads the bidder by name on the auction's
+    page, its live part and its JSON; the district's analyst — bureau staff that runs no auction — and another
+    district's officer read 竞买人 1 as the public does (the analyst read the name before)."""
+    _, auction = _auction_won_by_ent2(env, client)
+    auction_id = auction.rsplit("/", 1)[1]
+    for who, named in (("wuhou_officer", True), ("wuhou", False), ("jinjiang_officer", False)):
+        login_as(client, env.engine, who)
+        api = client.get(f"/api/v1/exchange/auctions/{auction_id}").json()["auction"]
+        assert api["bidders_named"] is named and (api["bids"][0]["bidder"] == JINJIANG_ENTERPRISE) is named, who
+        for url in (auction, f"{auction}/live"):
+            text = client.get(url).text
+            assert (JINJIANG_ENTERPRISE in text) is named and "竞买人 1" in text, (who, url)
 
 
 def test_deal_parties_bidders_and_licensees_read_in_english(env: WebEnv, client: TestClient) -> None:

@@ -202,3 +202,31 @@ def test_every_bureau_is_named_in_english_by_one_rule_and_an_earlier_demos_names
     assert (names["442000"], names["510000"], names["100000"], names["510100"]) == (
         "Zhongshan Intellectual Property Administration", "Sichuan Intellectual Property Administration",
         "China National Intellectual Property Administration (demo)", "Chengdu Municipal IP Bureau")
+
+
+def test_two_same_named_districts_of_one_province_get_two_bureau_names(engine: Engine) -> None:
+    """鼓楼区 of 南京市 and of 徐州市 (both Jiangsu) had one English bureau name, "Gulou District Intellectual Property
+    Administration", and one Chinese: each is named with its city now, in both languages, and the two bureaus the demo
+    makes for them read apart; a county-level name no other of its province bears (武侯区; 鼓楼区 of Fuzhou, another
+    province's) stays as it was, and two names alike only in English (魏县, 威县 of Hebei) get their cities in English."""
+    from zhichan.platform.models import Organization
+    from zhichan.platform.orgs import bureau_name_en, demo_bureau, seed_demo_tree
+
+    assert bureau_name_en("320106") == "Nanjing Gulou District Intellectual Property Administration"
+    assert bureau_name_en("320302") == "Xuzhou Gulou District Intellectual Property Administration"
+    assert bureau_name_en("350102") == "Gulou District Intellectual Property Administration"  # Fuzhou: Fujian's only
+    assert bureau_name_en("510107") == "Wuhou District Intellectual Property Administration"
+    assert (bureau_name_en("130434"), bureau_name_en("130533")) == (
+        "Handan Wei County Intellectual Property Administration", "Xingtai Wei County Intellectual Property Administration")
+    with session_scope(engine) as s:
+        seed_demo_tree(s)
+        nanjing, xuzhou, weixian = (demo_bureau(s, code) for code in ("320106", "320302", "130533"))
+        assert (nanjing.name, nanjing.name_en) == ("南京市鼓楼区知识产权局",
+                                                   "Nanjing Gulou District Intellectual Property Administration")
+        assert (xuzhou.name, xuzhou.name_en) == ("徐州市鼓楼区知识产权局",
+                                                 "Xuzhou Gulou District Intellectual Property Administration")
+        assert weixian.name == "威县知识产权局"  # its Chinese name is its own
+    with session_scope(engine) as s:
+        names = s.execute(select(Organization.name, Organization.name_en).where(
+            Organization.region_code.startswith("32"))).all()
+    assert len({zh for zh, _ in names}) == len({en for _, en in names}) == len(names)

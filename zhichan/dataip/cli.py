@@ -59,7 +59,8 @@ def _show(rows: list[dict[str, Any]]) -> None:
         notice = f"{r['notice_start']} → {r['notice_end']}" if r["notice_start"] else ""
         if r.get("notice_end_provisional"):
             notice += f"（{provisional_note(r['notice_end'].year, 'zh')}）"
-        table.add_row(str(r["id"]), r["number"], r["data_name"], r["applicant"], r["status"], notice)
+        name = r["data_name"] + (" （合成 synthetic）" if r.get("synthetic") else "")
+        table.add_row(str(r["id"]), r["number"], name, r["applicant"], r["status"], notice)
     console.print(table)
 
 

@@ -3,8 +3,8 @@ ends: the demo enterprise (``exchange_demo_00``, the account ``demo_enterprise``
 of its own, and its bureau publishes it — through :class:`~zhichan.dataip.service.DataIPService` and the procedure
 engine, as the command line and the pages do. The registration is under its 10-working-day public notice: the
 notices page lists it, and the bureau's officers see 准予登记 on its case page "可于 YYYY-MM-DD 起办理" (the notice's
-``lapsed`` rule, docs/dataip.md). Labelled synthetic: the data set's name starts 【合成】 and the case carries the
-engine's ``synthetic`` flag. Made once per database, dated in the past so the notice runs today."""
+``lapsed`` rule, docs/dataip.md). Labelled synthetic: the registration and its case carry the ``synthetic`` flag (every
+page that names the data set shows the synthetic badge, its certificate the synthetic banner; the name keeps no mark). Made once per database, dated in the past so the notice runs today."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import datetime as dt
 
 from sqlalchemy import Engine, select, update
 
+from zhichan.dataip.models import Registration
 from zhichan.dataip.service import PROCEDURE, Application, DataIPService
 from zhichan.evidence.service import digest_bytes
 from zhichan.legaltime import CalendarNotPublished, china_today, moment_on, workday_on_or_before
@@ -33,7 +34,7 @@ MANIFEST = "【合成演示】数据样本清单：充电桩编号, 时间戳, �
 def application(applicant: str) -> Application:
     """The demo enterprise's application (every text says it is synthetic)."""
     return Application(
-        applicant=applicant, data_name="【合成】新能源汽车充电桩运行数据集",
+        applicant=applicant, data_name="新能源汽车充电桩运行数据集",
         description="【合成演示】企业自有充电桩的运行与故障数据，经脱敏汇总（合成数据，仅供演示 / synthetic demo data）",
         data_source="企业自建充电桩的运行记录，自行采集", data_scale="约 1,200 万条记录，每日新增约 3 万条",
         data_structure="表 charging_sessions：桩编号、开始与结束时间、充电量、故障码；CSV 与 Parquet",
@@ -65,5 +66,6 @@ def seed(engine: Engine, procedures: ProcedureService, *, today: dt.date | None 
     registration = service.submit(scope, application(applicant), now=moment_on(filed, 10))
     with session_scope(engine) as s:
         s.execute(update(Case).where(Case.id == registration["case_id"]).values(synthetic=True))
+        s.execute(update(Registration).where(Registration.id == registration["id"]).values(synthetic=True))
     service.publish(officer, int(registration["id"]), on=published)
     return 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhichan.platform.db import Base
@@ -64,6 +64,8 @@ class Registration(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     decision_index: Mapped[int | None] = mapped_column(BigInteger)
     decision_reasons: Mapped[str | None] = mapped_column(Text)
+    #: made by the demo (pages and the certificate show the synthetic badge; the name keeps no 【合成】 mark)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Objection(Base):

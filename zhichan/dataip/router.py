@@ -146,7 +146,8 @@ def certificate_pdf(request: Request, number: str) -> Response:
     data = views.registration_view(service(request), number, Scope.anonymous())
     if not data["registered"]:
         raise NotFoundError(f"{number} 尚未准予登记 / {number} is not registered")
-    pdf = render_pdf(service(request).evidence.certificate(int(data["registration"]["decision_index"])))
+    pdf = render_pdf(service(request).evidence.certificate(int(data["registration"]["decision_index"])),
+                     synthetic=data["registration"]["synthetic"])
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{number}.pdf"'})
 

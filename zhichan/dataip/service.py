@@ -59,7 +59,7 @@ APPLICATION_FIELDS = ("applicant", "data_name", "description", "data_source", "d
 #: what the public notice and the public register show of a registration (never the case's internals)
 PUBLISHED_FIELDS = ("number", "data_name", "applicant", "data_source", "data_scale", "data_structure",
                     "update_frequency", "processing_rules", "usage_scenario", "sm3", "sha256", "status",
-                    "notice_start", "notice_end", "notice_end_provisional")
+                    "notice_start", "notice_end", "notice_end_provisional", "synthetic")
 
 #: the reason the command line's 准予登记 gives itself once the notice ended: a message each page shows in its language
 #: (:func:`decision_reasons_text`); what an officer types is kept as typed
@@ -325,7 +325,7 @@ def install(procedures: ProcedureService) -> None:
 def published(row: dict[str, Any]) -> dict[str, Any]:
     """A registration as the public sees it (dates as ISO strings; ``notice_end_provisional``: the notice's last day
     is a provisional date, its year's holiday schedule not published yet)."""
-    values = row | {"notice_end_provisional": bool(row.get("notice_end_provisional"))}
+    values = row | {"notice_end_provisional": bool(row.get("notice_end_provisional")), "synthetic": bool(row.get("synthetic"))}
     return {k: (values[k].isoformat() if isinstance(values[k], dt.date) else values[k]) for k in PUBLISHED_FIELDS}
 
 

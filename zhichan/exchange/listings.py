@@ -119,7 +119,9 @@ def _licence_conflicts(session: Session, mode: str, number: str, licences: Any, 
 
 def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *, asset_kind: str, number: str,
                    mode: str, price: str, description: str, pledgee_consent: bool,
-                   now: dt.datetime) -> Listing:
+                   now: dt.datetime, description_en: str = "") -> Listing:
+    """挂牌 of a right the caller's organization holds, checked against the corpus; ``description_en`` (optional) is the
+    description in English."""
     org = _org(session, scope)
     today = china_date(now)
     errors: dict[str, str] = {}
@@ -132,8 +134,9 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
     except FormError as exc:
         errors.update(exc.errors)
         price_yuan = None
-    if len(description) > 5000:
-        errors["description"] = "说明不超过 5000 字 / at most 5,000 characters"
+    for name, text in (("description", description), ("description_en", description_en)):
+        if len(text) > 5000:
+            errors[name] = "说明不超过 5000 字 / at most 5,000 characters"
     if snapshot is None:
         raise ConflictError("尚无语料快照，无法核对权利状态 / no corpus snapshot: the right cannot be checked")
     problems: Problems = {}
@@ -179,7 +182,7 @@ def create_listing(session: Session, scope: Scope, snapshot: Snapshot | None, *,
     if duplicate is not None:
         raise FormError({"number": f"已有相同的挂牌（编号 {duplicate}） / the same listing exists (no. {duplicate})"})
     listing = Listing(asset_kind=asset_kind, asset_number=asset, title=title[:500], mode=mode, price_yuan=price_yuan,
-                      description=description.strip(), owner=org.name, ipc=ipc, asset_region=region,
+                      description=description.strip(), description_en=description_en.strip() or None, owner=org.name, ipc=ipc, asset_region=region,
                       pledgee_consent=pledgee_consent, state="active", org_id=org.id, org_path=org.path,
                       party_key=scope.party_key, user_id=scope.user_id, synthetic=bool(snapshot.synthetic),
                       created_at=now)

@@ -112,6 +112,8 @@ class Listing(Base):
     #: None: 面议 (price by negotiation)
     price_yuan: Mapped[Decimal | None] = mapped_column(MONEY, nullable=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: the description in English where the lister gives one (English pages show it; either page the one given)
+    description_en: Mapped[str | None] = mapped_column(Text, nullable=True)
     owner: Mapped[str] = mapped_column(String(300))
     ipc: Mapped[str] = mapped_column(String(500), default="")
     asset_region: Mapped[str] = mapped_column(String(12), default="")

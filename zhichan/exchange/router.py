@@ -208,7 +208,7 @@ async def listing_submit(request: Request, scope: Scope = ScopeDep, session: Ses
             session, scope, _corpus(request).snapshot(), asset_kind=fields.get("asset_kind", ""),
             number=fields.get("number", ""), mode=fields.get("mode", ""), price=fields.get("price", ""),
             description=fields.get("description", ""), pledgee_consent=fields.get("pledgee_consent") == "yes",
-            now=utcnow())
+            now=utcnow(), description_en=fields.get("description_en", ""))
     except FormError as exc:
         session.rollback()
         return _listing_form(request, exc.errors, fields, status=422)
@@ -287,7 +287,8 @@ def auction_live(request: Request, auction_id: Id, scope: Scope = ScopeDep, sess
 
 @router.get("/api/v1/exchange/auctions/{auction_id}", tags=["exchange"], responses=errors(404, 422))
 def api_auction(request: Request, auction_id: Id, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    """An auction: prices, the close as extended, the bids (bidders named to the seller and the bureau only)."""
+    """An auction: prices, the close as extended, the bids (bidders named — ``bidders_named`` — to the exchange's operator,
+    the officers of the listing's area, and the seller only; 竞买人 N to anyone else)."""
     return fast_json(views.auction_view(session, scope, auction_id, lang(request)))
 
 

@@ -29,6 +29,19 @@ def manages(scope: Scope, row: Listing | Need) -> bool:
     return scope.role == Role.ENTERPRISE_USER and scope.org_id == row.org_id
 
 
+def sees_bidders(scope: Scope, listing: Listing, auction: Any) -> bool:
+    """Who reads an auction's bidders by name (beside the alias 竞买人 N everyone else reads), on its page, its live part
+    and its JSON: the exchange's operator — the officers of the listing's area who register the bidders' deposits and
+    suspend, resume or terminate the auction (case officers, leaders, administrators:
+    :func:`zhichan.exchange.auction_stops.may_stop`), as an auctioneer keeps its bidders' register (拍卖法 第五十四条) —
+    and the seller's own users (it settles the deposits and contracts with the winner). Not an analyst or window staff
+    of the area, not another area's bureau, not a bidder (its own bids read 竞买人 N（你）): docs/exchange.md "Who sees
+    the bidders"."""
+    from zhichan.exchange.auction_stops import may_stop
+
+    return (scope.role == Role.ENTERPRISE_USER and scope.org_id == listing.org_id) or may_stop(scope, auction)
+
+
 def sees_auction(scope: Scope, listing: Listing) -> bool:
     """Auctions are public, but a withdrawn listing's go with it: its own users and the officers of its area still see
     them (and act on them; anyone else is told there is no such auction)."""

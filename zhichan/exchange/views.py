@@ -27,7 +27,7 @@ from zhichan.exchange.models import (
     OpenLicenceGrant,
     Valuation,
 )
-from zhichan.exchange.scope import is_patentee_side, manages, sees_auction
+from zhichan.exchange.scope import is_patentee_side, manages, sees_auction, sees_bidders
 from zhichan.legaltime import china_today
 from zhichan.money import format_money
 from zhichan.platform.models import Role
@@ -218,11 +218,15 @@ def stopped_auctions(session: Session, scope: Scope, lang: str, *, now: dt.datet
 
 def listing_json(row: Listing, lang: str, names_en: dict[int, str] | None = None) -> dict[str, Any]:
     """A listing as pages and the API show it; ``owner_en``: its owner organization's English name where known
-    (:func:`zhichan.platform.orgs.org_names_en`; pages show ``org_name(owner, owner_en)``)."""
+    (:func:`zhichan.platform.orgs.org_names_en`; pages show ``org_name(owner, owner_en)``); ``description``: the
+    lister's text in ``lang`` where given, else the one it gave (a description typed in one language only is shown as
+    typed on either page)."""
+    english = lang == "en"
+    description = (row.description_en if english and row.description_en else row.description) or row.description_en or ""
     return {"id": row.id, "asset_kind": row.asset_kind, "asset_kind_label": coded(lang, "exchange.asset_kind", row.asset_kind),
             "asset_number": row.asset_number, "title": row.title, "mode": row.mode,
             "mode_label": coded(lang, "exchange.listing_mode", row.mode), "price_yuan": row.price_yuan,
-            "description": row.description, "owner": row.owner,
+            "description": description, "owner": row.owner,
             "owner_en": (names_en or {}).get(row.org_id), "ipc": row.ipc.split(), "state": row.state,
             "created_at": row.created_at, "synthetic": row.synthetic}
 
@@ -317,12 +321,13 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["time_left"] = bidding.time_left(data["seconds_left"], lang)
     own_user = scope.user_id
     aliases = bidder_aliases(session, auction.id)
-    bidders_en = english_names(session, [RowName(bid["bidder"]) for bid in data["bids"]]) if seller else {}
+    named = sees_bidders(scope, listing, auction)
+    bidders_en = english_names(session, [RowName(bid["bidder"]) for bid in data["bids"]]) if named else {}
     for bid in data["bids"]:
         bidder_user = bid.pop("user_id")
         bid["mine"] = own_user is not None and bidder_user == own_user
         bid["alias"] = aliases[bidder_user]
-        if seller:  # the seller sees who bid (shown through ``org_name``), beside the alias the public reads
+        if named:  # the operator and the seller see who bid (shown through ``org_name``), beside the alias
             bid["bidder_en"] = bidders_en.get(RowName(bid["bidder"]))
         else:  # anyone else reads 竞买人 N, the bidder itself 竞买人 N（你）: told apart, not named
             bid["bidder"] = translate(lang, "exchange.bidder_you" if bid["mine"] else "exchange.bidder_alias",
@@ -338,13 +343,14 @@ def auction_view(session: Session, scope: Scope, auction_id: int, lang: str) -> 
     data["deal_problem"] = auction.deal_problem if seller else None
     data["stops"] = [{"action": r.action, "ground": r.ground, "reason": r.reason, "at": r.at, "closes_after": r.closes_after,
                       "evidence_index": r.evidence_index} for r in auction_stops.stops(session, auction.id)]
-    # the bidders whose deposit (保证金) is owed back, to who sees bidders (the seller, the bureau) once terminated
+    # the bidders whose deposit (保证金) is owed back, to who sees bidders (the seller, the operator) once terminated
     staff = auction_stops.may_stop(scope, auction)
     # read once the auction is terminated (not on every poll of a running one): the count to all, the names to them
     owed = list(session.scalars(select(AuctionDeposit.bidder).where(AuctionDeposit.auction_id == auction.id)
                                 .order_by(AuctionDeposit.id))) if auction.state == "terminated" else []
     data["deposits_owed_count"] = len(owed)
-    data["deposits_owed"] = owed if seller or staff else []
+    data["deposits_owed"] = owed if named else []
+    data["bidders_named"] = named
     data["may_stop"] = staff
     data["stop_actions"] = {a: list(auction_stops.GROUNDS[a]) for a in auction_stops.actions_for(auction)} if staff else {}
     return {"auction": data, "listing": listing_json(listing, lang, org_names_en(session, [listing.org_id])), "seller": seller,

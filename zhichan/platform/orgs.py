@@ -7,6 +7,7 @@ Every organization carries the GB/T 2260 code of its area and a materialized ``p
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
@@ -377,14 +378,47 @@ BUREAU_EN = "Intellectual Property Administration"
 DEMO_NATION = ("国家知识产权局（演示）", f"China National {BUREAU_EN} (demo)")
 
 
+@cache
+def _shared_county_names(lang: str) -> frozenset[str]:
+    """The county-level areas whose name in ``lang`` another county-level area of their province bears too (鼓楼区 in
+    南京市 and in 徐州市; "Wei County" for 魏县 and 威县 of Hebei): their bureaus are named with their city. Empty where the
+    reference module cannot name regions."""
+    try:
+        from zhichan.reference import children, region_name
+
+        shared: set[str] = set()
+        for province in children(NATION_CODE):
+            seen: dict[str, list[str]] = {}
+            for city in children(province):
+                for county in children(city):
+                    seen.setdefault(str(region_name(county, lang)), []).append(county)
+            shared.update(c for codes in seen.values() if len(codes) > 1 for c in codes)
+        return frozenset(shared)
+    except Exception:  # noqa: BLE001 - the reference module is optional for the demo tree
+        return frozenset()
+
+
+def _with_city(code: str, place: str, lang: str) -> str:
+    """``place``, the name in ``lang`` of the area ``code``, with its city's before it where another county-level area of
+    the province bears the same name (南京市鼓楼区, "Nanjing Gulou District"); else as it is."""
+    prefix = region_prefix(code)
+    if len(prefix) != 6 or code not in _shared_county_names(lang):
+        return place
+    city = _region_name(prefix[:4] + "00", "", lang)
+    if lang == "en":
+        return f"{city.removesuffix(' City')} {place}" if city else place
+    return f"{city}{place}"
+
+
 def bureau_name_en(code: str, fallback: str = "") -> str:
     """The English name of the 知识产权局 of the area ``code``, one rule for every level: the area's English name
     (:func:`zhichan.reference.region_name`) and :data:`BUREAU_EN` — "Sichuan", "Chengdu", "Zhongshan", "Kunshan
     Intellectual Property Administration" (a city is named without the "City" the reference gives the cities that have
     no counties and the county-level ones: "Zhongshan City Intellectual Property Office" read as no bureau calls
-    itself), "Wuhou District …" (a district, county or banner keeps its kind: districts of one name lie in several
-    cities). A city named as its province (吉林市 in 吉林省) says "City": the two bureaus read apart."""
-    place = _region_name(code, fallback or code, "en")
+    itself), "Wuhou District …" (a district, county or banner keeps its kind). A city named as its province (吉林市 in
+    吉林省) says "City": the two bureaus read apart; a county-level area whose English name another of its province
+    bears too is named with its city ("Nanjing Gulou District …", "Xuzhou Gulou District …"): one name, one bureau."""
+    place = _with_city(code, _region_name(code, fallback or code, "en"), "en")
     bare = place.removesuffix(" City")
     prefix = region_prefix(code)
     if len(prefix) > 2:
@@ -398,7 +432,7 @@ def bureau_name_en(code: str, fallback: str = "") -> str:
 def _bureau_names(code: str, fallback: str) -> tuple[OrgKind, str, str]:
     """A demo bureau of the area ``code``: (kind by the code's level, Chinese name, English name)."""
     kind = {2: OrgKind.PROVINCE, 4: OrgKind.CITY, 6: OrgKind.COUNTY}[len(region_prefix(code))]
-    return kind, f"{_region_name(code, fallback)}知识产权局", bureau_name_en(code, fallback)
+    return kind, f"{_with_city(code, _region_name(code, fallback), 'zh')}知识产权局", bureau_name_en(code, fallback)
 
 
 def _demo_tree_names() -> dict[str, tuple[OrgKind, str, str]]:

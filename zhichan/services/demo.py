@@ -62,6 +62,8 @@ PRIORITY_SEED, PREEXAM_SEED = 10_570, 2_755
 SYNTHETIC = "【合成】"
 SEARCH = "services.search_service"
 PROGRAMME = "SUB-2026-01"
+#: the example programme the demo leaves unallotted, its round taking applications (zhichan.demo checks it is)
+OPEN_PROGRAMME = "SUB-2026-02"
 #: the first day 令85号 applies
 PRIORITY_FROM = dt.date(2026, 9, 1)
 CITIES = ("330100", "510100", "320100")
