@@ -227,7 +227,8 @@ def test_a_bid_that_takes_the_lock_first_is_stamped_before_the_suspension(ex: Ex
 
 def test_each_bidder_reads_as_its_own_alias_by_its_first_bid(ex: Exchange) -> None:
     """The public read every bidder masked the same way (竞买企＊＊＊ twice): each is 竞买人 N by its first bid, the same on
-    every bid of it, in the page's language; the bidder itself reads its alias with 你; the seller reads the names."""
+    every bid of it, in the page's language; the bidder itself reads its alias with 你; the seller reads aliases while
+    bids are taken (it read the names) and the names once the bidding is over."""
     from zhichan.exchange.views import auction_view
     from zhichan.platform.scope import Scope
 
@@ -243,6 +244,8 @@ def test_each_bidder_reads_as_its_own_alias_by_its_first_bid(ex: Exchange) -> No
     assert shown(Scope.anonymous(), "en") == [(3, "Bidder 1", 1), (2, "Bidder 2", 2), (1, "Bidder 1", 1)]
     assert shown(ex.world.scope("bidder0")) == [(3, "竞买人 1", 1), (2, "竞买人 2（你）", 2), (1, "竞买人 1", 1)]
     assert shown(ex.world.scope("bidder1"), "en")[0] == (3, "Bidder 1 (you)", 1)
+    assert shown(ex.world.scope("ent_user")) == [(3, "竞买人 1", 1), (2, "竞买人 2", 2), (1, "竞买人 1", 1)]
+    _act(ex, "terminate", START + 20 * MINUTE)
     assert shown(ex.world.scope("ent_user")) == [(3, "竞买企业1有限公司（合成）", 1), (2, "竞买企业0有限公司（合成）", 2),
                                                  (1, "竞买企业1有限公司（合成）", 1)]
 
@@ -250,9 +253,10 @@ def test_each_bidder_reads_as_its_own_alias_by_its_first_bid(ex: Exchange) -> No
 def test_the_operator_reads_the_bidders_by_name_other_staff_by_alias(ex: Exchange) -> None:
     """Who reads the bidders by name (docs/exchange.md "Who sees the bidders"): the exchange's operator — the officers of
     the listing's area who register the deposits and may stop the auction (its district's officer and leader, the
-    city's officer, the administrator) — and the seller; an analyst of the area read the names too (every governance
-    role of it did), and reads aliases now, as another district's or province's officer, a bidder and the public do.
-    The deposits owed on a termination are named to the same callers."""
+    city's officer, the administrator) — and the seller once the bidding is over; an analyst of the area read the names
+    too (every governance role of it did), and reads aliases now, as another district's or province's officer, a bidder,
+    the public and (while bids are taken) the seller do. The deposits owed on a termination are named to the same
+    callers."""
     from zhichan.exchange.views import auction_view
 
     for who, amount in (("bidder1", "100000"), ("bidder0", "105000")):
@@ -264,11 +268,12 @@ def test_the_operator_reads_the_bidders_by_name_other_staff_by_alias(ex: Exchang
         return [b["bidder"] for b in data["bids"]], data["bidders_named"]
 
     names = (["竞买企业0有限公司（合成）", "竞买企业1有限公司（合成）"], True)
-    for who in ("wuhou_officer", "wuhou_leader", "chengdu_officer", "root", "ent_user"):
+    for who in ("wuhou_officer", "wuhou_leader", "chengdu_officer", "root"):
         assert shown(who) == names, who
-    for who in ("wuhou_analyst", "jinjiang_officer", "hz_officer", "bidder1"):
+    for who in ("wuhou_analyst", "jinjiang_officer", "hz_officer", "bidder1", "ent_user"):
         assert shown(who)[1] is False and not any("竞买企业" in b for b in shown(who)[0]), who
     _act(ex, "terminate", START + 20 * MINUTE)
+    assert shown("ent_user") == names
     with session_scope(ex.world.engine) as s:
         owed = {who: auction_view(s, ex.world.scope(who), ex.auction, "zh")["auction"]["deposits_owed"]  # type: ignore[attr-defined]
                 for who in ("wuhou_officer", "ent_user", "wuhou_analyst")}

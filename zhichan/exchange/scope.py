@@ -34,12 +34,14 @@ def sees_bidders(scope: Scope, listing: Listing, auction: Any) -> bool:
     and its JSON: the exchange's operator — the officers of the listing's area who register the bidders' deposits and
     suspend, resume or terminate the auction (case officers, leaders, administrators:
     :func:`zhichan.exchange.auction_stops.may_stop`), as an auctioneer keeps its bidders' register (拍卖法 第五十四条) —
-    and the seller's own users (it settles the deposits and contracts with the winner). Not an analyst or window staff
-    of the area, not another area's bureau, not a bidder (its own bids read 竞买人 N（你）): docs/exchange.md "Who sees
-    the bidders"."""
+    and the seller's own users once the bidding is over (closed or terminated: it then settles the deposits and
+    contracts with the winner; while bids are taken it reads aliases, as a seller who knew who bids could deal with
+    them outside the hall, 拍卖法 第三十七条). Not an analyst or window staff of the area, not another area's bureau, not a
+    bidder (its own bids read 竞买人 N（你）): docs/exchange.md "Who sees the bidders"."""
     from zhichan.exchange.auction_stops import may_stop
 
-    return (scope.role == Role.ENTERPRISE_USER and scope.org_id == listing.org_id) or may_stop(scope, auction)
+    seller = scope.role == Role.ENTERPRISE_USER and scope.org_id == listing.org_id
+    return (seller and auction.state in ("closed", "terminated")) or may_stop(scope, auction)
 
 
 def sees_auction(scope: Scope, listing: Listing) -> bool:
