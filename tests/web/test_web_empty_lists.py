@@ -1,6 +1,7 @@
 """Every list says why it is empty: with no records yet, none matching its filter, or a page past its last
 (with a link back). Walked over the app's own routes for several roles on a workflow database with no
-records but the seeded organizations and users."""
+records but the seeded organizations and users — by test_web_links, whose walk over the same kind of environment
+reads most of these pages again (:func:`empty_list_problems`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import re
 
 import pytest
 from fastapi.routing import APIRoute
+from httpx import Response
 
 from zhichan.web.app import all_routes
-from zhichan.web.testing import WUHOU_ENTERPRISE, login_as
+from zhichan.web.testing import WUHOU_ENTERPRISE, TestClient, login_as
 
 #: a governance administrator, a leader, an analyst, a case officer, an enterprise, a bank
 USERS = ("root", "cd_leader", "wuhou", "wuhou_officer", "ent_user", "cd_bank")
@@ -34,24 +36,32 @@ def _list_routes(app) -> list[tuple[str, bool]]:
     return sorted(found)
 
 
-def test_every_list_says_why_it_is_empty(env):
-    problems = []
-    for user in USERS:
-        with env.client() as client:
-            login_as(client, env.engine, user)
-            for path, paged in _list_routes(env.app):
-                for lang in ("zh", "en"):
-                    r = client.get(path, params={"lang": lang}, follow_redirects=False)
-                    if r.status_code != 200 or not r.headers.get("content-type", "").startswith("text/html"):
-                        continue
-                    main = r.text.split("<main", 1)[-1]
-                    if EMPTY.search(main):
-                        problems.append(f"{user} {lang} {path}: an empty list without a word: {EMPTY.search(main).group(0)!r}")
-                    if paged and path not in CLAMPED:
-                        far = client.get(path, params={"lang": lang, "page": 999}, follow_redirects=False)
-                        if far.status_code == 200 and 'data-empty="past-end"' not in far.text:
-                            problems.append(f"{user} {lang} {path}?page=999: nothing says it is past the last page")
-    assert not problems, "\n".join(problems)
+def empty_list_problems(env, user: str, zh: TestClient, en: TestClient) -> tuple[list[str], dict[str, Response]]:
+    """What the lists of ``user`` (signed in on both clients) show without a word for being empty, and the Chinese
+    pages read (path → answer). ``zh`` asks without ``?lang`` (the default language, as the link walk asks: it reads
+    these pages again, test_web_links), ``en`` with ``?lang=en``; each its own client, for the language asked sets a
+    cookie. Run before anything writes a record: a GET may (the search, an indicator's or a region's export write
+    audit records), and the audit list is then no longer empty."""
+    problems: list[str] = []
+    read: dict[str, Response] = {}
+    for path, paged in _list_routes(env.app):
+        for lang, client in (("zh", zh), ("en", en)):
+            params = {"lang": lang} if lang == "en" else {}
+            r = client.get(path, params=params, follow_redirects=False)
+            if lang == "zh":
+                read[path] = r
+            if r.status_code != 200 or not r.headers.get("content-type", "").startswith("text/html"):
+                continue
+            if "<html" in r.text and f'<html lang="{"zh-CN" if lang == "zh" else "en"}">' not in r.text:
+                problems.append(f"{user} {lang} {path}: the page is not in the language asked")
+            main = r.text.split("<main", 1)[-1]
+            if EMPTY.search(main):
+                problems.append(f"{user} {lang} {path}: an empty list without a word: {EMPTY.search(main).group(0)!r}")
+            if paged and path not in CLAMPED:
+                far = client.get(path, params={**params, "page": 999}, follow_redirects=False)
+                if far.status_code == 200 and 'data-empty="past-end"' not in far.text:
+                    problems.append(f"{user} {lang} {path}?page=999: nothing says it is past the last page")
+    return problems, read
 
 
 def test_a_page_past_the_last_links_to_the_last(env):
