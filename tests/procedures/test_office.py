@@ -23,7 +23,7 @@ from zhichan.procedures.views import case_view
 
 D = dt.date
 PRIORITY = "services.priority_exam"
-REQUEST = {"application_number": "CN202610000001.0", "subject": "发明专利申请", "ground": "省市重点发展产业",
+REQUEST = {"application_number": "CN202610000001.9", "subject": "发明专利申请", "ground": "省市重点发展产业",
            "applicant": "成都示例科技有限公司", "consents": "成都示例科技有限公司", "contact": "张三 028-00000000"}
 
 
