@@ -117,7 +117,7 @@ def parse_rights(text: str) -> Rights:
         else:
             kind = "patent"
             try:
-                number = normalize_application_number(item.removeprefix("ZL").removeprefix("zl"))
+                number = normalize_application_number(item)
             except FieldError as exc:
                 bad.append((item[:40], exc.reason))
                 continue

@@ -105,8 +105,7 @@ def bilingual(message: Any) -> str:
 
 def normalized_patent_number(text: str) -> str:
     """``ZL202310000001.5`` / ``CN2023100000015`` → ``CN202310000001.5``; :class:`FieldError` if malformed."""
-    raw = re.sub(r"\s+", "", str(text or "")).upper().removeprefix("ZL")
-    return normalize_application_number(raw)
+    return normalize_application_number(text)
 
 
 def panel_members(text: str) -> list[str]:
