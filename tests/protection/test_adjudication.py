@@ -222,6 +222,36 @@ def test_a_late_recusal_is_accepted_on_the_hearing_day_only(world: World) -> Non
     assert [s["event"] for s in view(world, other)["steps"]][-1] == "request_recusal"
 
 
+def test_a_hearing_day_passed_unrecorded_is_overdue_on_the_officers_list(world: World) -> None:
+    """第二十六条/第二十七条: the hearing is held on the day its notice set and recorded there. PD-2026-000341 sat in 口头审理
+    for months after its hearing day with nothing recorded, and no list said so: the hearing's clock ends on its day
+    (``set_by: hearing_date``), so from the day after the officer's to-do list has the case overdue on that day, until
+    the record."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    with pytest.raises(FormError) as info:  # a slip in the year: past the clock's guard of 180 days
+        act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2027-03-13"})
+    assert set(info.value.errors) == {"hearing_date"}
+    act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+    assert due(world, case, "hearing") == D(2026, 3, 13)
+
+    def row(day: dt.date) -> dict[str, Any]:
+        with session_scope(world.engine) as s:
+            todo = world.service.todo(s, world.scope("wuhou_officer"), today=day)
+        return {**next(i for i in todo["items"] if i["id"] == case["id"]), "overdue_count": todo["overdue"]}
+
+    on_the_day = row(D(2026, 3, 13))
+    assert (on_the_day["next_due"], on_the_day["due_today"], on_the_day["overdue"]) == (D(2026, 3, 13), True, False)
+    after = row(D(2026, 3, 14))  # the day after the hearing day, nothing recorded
+    assert (after["next_due"], after["overdue"], after["overdue_count"]) == (D(2026, 3, 13), True, 1)
+    act(world, "wuhou_officer", case, "record_hearing", at(D(2026, 3, 16)), HEARD, (pdf(),))
+    recorded = row(D(2026, 3, 16))
+    assert not recorded["overdue"] and recorded["next_due"] == due(world, case, "forward")  # the hearing's clock stopped
+    assert {c["name"]: c["status"] for c in view(world, case)["clocks"]}["hearing"] == "stopped"
+
+
 def test_the_decision_waits_for_the_hearing_and_is_not_made_while_suspended(world: World,
                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The walk of 2026-12-07 decided a case on the day its hearing was notified for four days later, and a suspended
