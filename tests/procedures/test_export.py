@@ -31,6 +31,8 @@ def _cases(world: World) -> None:
     act(world, "wuhou_officer", a, "resume", at(D(2026, 3, 20)))
     act(world, "wuhou_officer", a, "answer_lapsed", at(D(2026, 4, 13)))
     act(world, "wuhou_officer", a, "schedule_hearing", at(D(2026, 4, 14)), {"hearing_date": "2026-04-24"})
+    act(world, "wuhou_officer", a, "record_hearing", at(D(2026, 4, 24)), {  # on its day: the hearing's clock kept
+        "attendees": "张三、李四、王五；请求人", "respondent_attendance": "无正当理由拒不参加，按缺席处理"}, (pdf(),))
     act(world, "wuhou_officer", a, "decide", at(D(2026, 5, 11)), uploads=(pdf(),))
     act(world, "wuhou_officer", a, "publish", at(D(2026, 5, 12)), {"redaction": "已审查，裁决书原文公开"})
     # B: 立案 3 Mar, settled by mediation 25 Mar → 22 days

@@ -170,9 +170,10 @@ def test_panel_hearing_recusal_and_evidence_rules(world: World) -> None:
     assert panel_problem("张三、李四") and panel_problem("张三、李四、王五、赵六") and panel_problem("张三、张三、李四")
     # the notice 3 working days ahead: from Wed 30 Sep 2026 the earliest hearing is Sat 10 Oct (a make-up day)
     assert hearing_problem(D(2026, 10, 9), D(2026, 9, 30)) and hearing_problem(D(2026, 10, 10), D(2026, 9, 30)) is None
-    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 10), at_hearing=False) is None
-    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), at_hearing=False)
-    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), at_hearing=True) is None
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 10), hearing=None) is None
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), hearing=None)
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), hearing=D(2026, 10, 11)) is None
+    assert recusal_problem(D(2026, 9, 30), D(2026, 10, 11), hearing=D(2026, 10, 12))
     assert evidence_problem(D(2026, 3, 17), D(2026, 3, 3)) and evidence_problem(D(2026, 3, 18), D(2026, 3, 3)) is None
     case = start(world, at(D(2026, 3, 2)))
     with pytest.raises(FormError) as info:
@@ -192,6 +193,63 @@ def test_panel_hearing_recusal_and_evidence_rules(world: World) -> None:
         act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-12"})
     assert set(info.value.errors) == {"hearing_date"}
     act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+
+
+def test_a_late_recusal_is_accepted_on_the_hearing_day_only(world: World) -> None:
+    """第五条: within 3 working days of learning the panel, or at the oral hearing. The walk of 2026-12-08 accepted a
+    request on PD-2026-000341 in the 口头审理 state, the panel known since August and the set hearing day (09-23) long
+    past: at the hearing is its set day, not the whole state."""
+    recusal = {"person": "张三", "person_role": "办案人员", "grounds": "近亲属"}
+
+    def heard_on_the_13th() -> dict[str, Any]:
+        case = start(world, at(D(2026, 3, 2)))
+        act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+        act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+        act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+        act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+        return case
+
+    case = heard_on_the_13th()  # the panel known on 3 March: its 3 working days ended on 6 March
+    for day in (D(2026, 3, 12), D(2026, 3, 16)):  # the day before the hearing, the working day after it
+        with pytest.raises(FormError) as info:
+            act(world, "wuhou_officer", case, "request_recusal", at(day), {**recusal, "known_on": "2026-03-03"})
+        assert set(info.value.errors) == {"known_on"} and "2026-03-13" in info.value.errors["known_on"]
+    act(world, "wuhou_officer", case, "request_recusal", at(D(2026, 3, 13)), {**recusal, "known_on": "2026-03-03"})
+    assert case["state"] == "hearing"
+    # within 3 working days of learning of the person (Mon 9 March: to Thu 12 March), before the hearing day
+    other = heard_on_the_13th()
+    act(world, "wuhou_officer", other, "request_recusal", at(D(2026, 3, 12)), {**recusal, "known_on": "2026-03-09"})
+    assert [s["event"] for s in view(world, other)["steps"]][-1] == "request_recusal"
+
+
+def test_a_hearing_day_passed_unrecorded_is_overdue_on_the_officers_list(world: World) -> None:
+    """第二十六条/第二十七条: the hearing is held on the day its notice set and recorded there. PD-2026-000341 sat in 口头审理
+    for months after its hearing day with nothing recorded, and no list said so: the hearing's clock ends on its day
+    (``set_by: hearing_date``), so from the day after the officer's to-do list has the case overdue on that day, until
+    the record."""
+    case = start(world, at(D(2026, 3, 2)))
+    act(world, "wuhou_officer", case, "accept", at(D(2026, 3, 3)), PANEL)
+    act(world, "wuhou_officer", case, "serve", at(D(2026, 3, 4)), {"received_on": "2026-03-04"}, (pdf(),))
+    act(world, "wuhou_officer", case, "answer", at(D(2026, 3, 10)), uploads=(pdf("extra"),))
+    with pytest.raises(FormError) as info:  # a slip in the year: past the clock's guard of 180 days
+        act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2027-03-13"})
+    assert set(info.value.errors) == {"hearing_date"}
+    act(world, "wuhou_officer", case, "schedule_hearing", at(D(2026, 3, 10)), {"hearing_date": "2026-03-13"})
+    assert due(world, case, "hearing") == D(2026, 3, 13)
+
+    def row(day: dt.date) -> dict[str, Any]:
+        with session_scope(world.engine) as s:
+            todo = world.service.todo(s, world.scope("wuhou_officer"), today=day)
+        return {**next(i for i in todo["items"] if i["id"] == case["id"]), "overdue_count": todo["overdue"]}
+
+    on_the_day = row(D(2026, 3, 13))
+    assert (on_the_day["next_due"], on_the_day["due_today"], on_the_day["overdue"]) == (D(2026, 3, 13), True, False)
+    after = row(D(2026, 3, 14))  # the day after the hearing day, nothing recorded
+    assert (after["next_due"], after["overdue"], after["overdue_count"]) == (D(2026, 3, 13), True, 1)
+    act(world, "wuhou_officer", case, "record_hearing", at(D(2026, 3, 16)), HEARD, (pdf(),))
+    recorded = row(D(2026, 3, 16))
+    assert not recorded["overdue"] and recorded["next_due"] == due(world, case, "forward")  # the hearing's clock stopped
+    assert {c["name"]: c["status"] for c in view(world, case)["clocks"]}["hearing"] == "stopped"
 
 
 def test_the_decision_waits_for_the_hearing_and_is_not_made_while_suspended(world: World,

@@ -422,3 +422,27 @@ def test_an_enterprise_files_a_complaint_as_itself_and_the_form_says_when_a_cont
     assert '<label for="start-contact">Contact (required for a complaint)</label>' in english
     anon = env.client().get("/protection/complaints/new", params={"lang": "zh"}).text  # the public files for itself
     assert 'name="reporter" type="text" maxlength="200" value=""' in anon
+
+
+def test_a_trademark_complaint_is_told_where_it_goes(env: WebEnv) -> None:
+    """A counterfeit-goods complaint typed its trademark number into 所涉专利号 and read 申请号格式不正确: the form takes
+    patent complaints, says so in both languages, and answers a trademark number beside the field with where such a
+    complaint goes (市场监督管理部门, the 12315 platform), the rest typed kept and nothing filed."""
+    anon = env.client()
+    office = wuhou_office(anon)
+    for lang, words in (("en", "national 12315 platform"), ("zh", "全国12315平台")):  # Chinese from here on
+        form = anon.get("/protection/complaints/new", params={"lang": lang}).text
+        scope = form.split('id="complaint-scope">', 1)[1].split("</p>", 1)[0]
+        assert words in scope
+    with Session(env.engine) as s:
+        before = s.scalar(select(func.count()).select_from(Case))
+    for typed in ("商标：12345678", "第１２３４５６７号商标", "TM 7654321"):
+        bad = file(anon, complaint(env, patent_number=typed, target="假冒注册商标的运动鞋", handling_org=office))
+        assert bad.status_code == 422  # type: ignore[attr-defined]
+        error = bad.text.split('id="start-patent_number-error"', 1)[1].split("</", 1)[0]  # type: ignore[attr-defined]
+        assert "市场监督管理部门" in html.unescape(error) and "12315" in error, error
+        assert 'value="假冒注册商标的运动鞋"' in bad.text  # type: ignore[attr-defined]
+    bad = file(anon, complaint(env, patent_number="CN202310000001.X", handling_org=office))  # a patent number's slip
+    assert "12315" not in bad.text.split('id="start-patent_number-error"', 1)[1].split("</", 1)[0]  # type: ignore[attr-defined]
+    with Session(env.engine) as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == before

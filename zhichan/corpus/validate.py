@@ -28,6 +28,9 @@ _WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 #: CN202223220665.2, as typed: with or without ``CN`` (or the patent number's ``ZL``) and the dot before the check
 #: character
 _APPNO = re.compile(r"^(?:CN|ZL)?(\d{8}|\d{12})\.?([0-9X])?$")
+#: a trademark registration number as typed (``商标：12345678``, ``TM 1234567``, the bare digits): a pledge's right
+#: (finance) and what a patent complaint's number field refuses with where a trademark complaint goes (protection)
+TRADEMARK_NUMBER = re.compile(r"^(?:商标|TM)?\s*[:：]?\s*(\d{5,10})$", re.IGNORECASE)
 KIND_DIGITS = {"1": PatentKind.INVENTION, "8": PatentKind.INVENTION, "2": PatentKind.UTILITY_MODEL,
                "9": PatentKind.UTILITY_MODEL, "3": PatentKind.DESIGN}
 

@@ -10,7 +10,6 @@ does an exclusive or sole licence stand in the way — and get the same answers 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -29,8 +28,7 @@ Problems = dict[str, list[str]]
 def patent_number(value: str) -> str:
     """A typed patent number (``ZL2021…``, ``CN2021….X``, ``2021….X``) in the corpus form, or
     :class:`FieldError` with the reason."""
-    raw = unicodedata.normalize("NFKC", value or "").strip().upper().replace(" ", "")
-    return normalize_application_number(raw.removeprefix("ZL"))
+    return normalize_application_number(value)
 
 
 def platform_status(session: Session, status: RightStatus) -> RightStatus:

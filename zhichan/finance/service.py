@@ -46,7 +46,7 @@ from zhichan.corpus.parties import normalize_name
 from zhichan.corpus.rights import Pledge as CorpusPledge
 from zhichan.corpus.rights import RightStatus, rights_on
 from zhichan.corpus.store import Snapshot
-from zhichan.corpus.validate import FieldError, normalize_application_number
+from zhichan.corpus.validate import TRADEMARK_NUMBER, FieldError, normalize_application_number
 from zhichan.credit.service import active_listing
 from zhichan.errors import ConflictError, FormError, joined
 from zhichan.evidence.service import EvidenceService
@@ -63,7 +63,6 @@ HOLDING = ("applied", "confirmed", "registered")
 #: the state a step leads to, as the register's status
 ENDED = {"released", "cancelled", "disposed"}
 MAX_RIGHTS = 1000
-_TRADEMARK = re.compile(r"^(?:商标|TM)?\s*[:：]?\s*(\d{5,10})$", re.IGNORECASE)
 #: a data-IP registration number as the data-IP register issues it (``DIP-<year>-<log index>``)
 _DATAIP = re.compile(r"^(?:数据知识产权)?\s*[:：]?\s*(DIP-\d{4}-\d{8,12})$", re.IGNORECASE)
 #: the kinds of pledged right, in the order the register lists them
@@ -108,7 +107,7 @@ def parse_rights(text: str) -> Rights:
         item = unicodedata.normalize("NFKC", item).strip()
         if not item:
             continue
-        mark = _TRADEMARK.match(item)
+        mark = TRADEMARK_NUMBER.match(item)
         data = _DATAIP.match(item)
         if mark:
             kind, number = "trademark", mark.group(1)
@@ -117,7 +116,7 @@ def parse_rights(text: str) -> Rights:
         else:
             kind = "patent"
             try:
-                number = normalize_application_number(item.removeprefix("ZL").removeprefix("zl"))
+                number = normalize_application_number(item)
             except FieldError as exc:
                 bad.append((item[:40], exc.reason))
                 continue

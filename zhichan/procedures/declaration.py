@@ -414,9 +414,11 @@ class Declaration(Strict):
         for step_name, step in (("start", self.start), *((t.event, t) for t in self.transitions)):
             for c in step.starts:
                 setter = self.clocks[c].set_by if c in self.clocks else None
-                if setter and not any(f.name == setter and f.kind == "integer" and f.required for f in step.fields):
+                # a number of the clock's unit, or for a clock in days the day it ends (the hearing day its notice set)
+                kinds = ("integer", "date") if setter and self.clocks[c].unit == "day" else ("integer",)
+                if setter and not any(f.name == setter and f.kind in kinds and f.required for f in step.fields):
                     problems.append(f"{step_name}: starts clock {c}, whose length the office sets, "
-                                    f"without a required integer field {setter}")
+                                    f"without a required {' or '.join(kinds)} field {setter}")
         if self.cycle_clock is not None and self.cycle_clock not in self.clocks:
             problems.append(f"cycle_clock: unknown clock {self.cycle_clock}")
         for clock_name, spec in self.clocks.items():

@@ -1616,11 +1616,17 @@ class ProcedureService:
     def _start_clock(self, session: Session, decl: Declaration, case_id: int, name: str, now: dt.datetime,
                      fields: dict[str, Any] | None = None) -> None:
         """Start (or start afresh) a declared clock; one the office sets (``set_by``) takes its length from the
-        step's ``fields``, from 1 up to the declared ``amount``."""
+        step's ``fields``, from 1 up to the declared ``amount`` — a number of its unit, or a day the step names (a
+        ``date`` field, a clock in days: it ends on that day, the oral hearing's as its notice set it)."""
         spec = decl.clocks[name]
         amount: Any = spec.amount
         if spec.set_by is not None:  # the step's form set it (the caller rolls the step back on a FormError)
             amount = (fields or {}).get(spec.set_by)
+            if isinstance(amount, str):  # a date field, checked by the engine: the days from today to it
+                amount = (dt.date.fromisoformat(amount) - china_date(now)).days
+                if not 1 <= amount <= spec.amount:
+                    raise FormError({spec.set_by: f"“{spec.title.zh}”须在今后 {spec.amount} 日内 / the "
+                                                  f"{spec.title.en.lower()} must be within the next {spec.amount} days"})
             if not isinstance(amount, int) or not 1 <= amount <= spec.amount:
                 zh, en = UNIT_LABELS[spec.unit]
                 raise FormError({spec.set_by: f"“{spec.title.zh}”须为 1 至 {spec.amount}{zh} / the "

@@ -11,7 +11,7 @@ and the hook that applies them on each step of ``protection.patent_dispute``.
 - 第二十二条 the answer period runs from the respondent's receipt: 15 days, 30 without a domicile in China; an
   answer received is forwarded to the requester within 5 working days (declared: the ``forward`` clock, which the
   step ``answers`` — so it is offered only after an answer was received).
-- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing); a panel member
+- 第五条 a recusal is requested within 3 working days of learning the panel (or at the oral hearing: on its set day); a panel member
   granted one is replaced on the decision's step (the panel's later documents named them).
 - 第二十六条 the oral-hearing notice reaches the parties at least 3 working days ahead; a requester absent without good
   reason (or leaving without permission) is treated as having withdrawn the request, a respondent is heard in default.
@@ -105,8 +105,7 @@ def bilingual(message: Any) -> str:
 
 def normalized_patent_number(text: str) -> str:
     """``ZL202310000001.5`` / ``CN2023100000015`` → ``CN202310000001.5``; :class:`FieldError` if malformed."""
-    raw = re.sub(r"\s+", "", str(text or "")).upper().removeprefix("ZL")
-    return normalize_application_number(raw)
+    return normalize_application_number(text)
 
 
 def panel_members(text: str) -> list[str]:
@@ -228,13 +227,18 @@ def hearing_problem(hearing: dt.date, today: dt.date) -> str | None:
     return None
 
 
-def recusal_problem(known_on: dt.date, today: dt.date, *, at_hearing: bool) -> str | None:
+def recusal_problem(known_on: dt.date, today: dt.date, *, hearing: dt.date | None) -> str | None:
+    """第五条: within 3 working days of learning the panel, or at the oral hearing — on the day the case's hearing was
+    set for (``hearing``, None where none was), not while the case waits for it nor after it (the walk of 2026-12-08
+    accepted a request in the 口头审理 state three months after the panel was known, the hearing day long past)."""
     if known_on > today:
         return "日期不能晚于今天 / the day cannot be in the future"
     last = add_working_days(known_on, RECUSAL_WORKING_DAYS)
-    if today > last and not at_hearing:
-        return (f"回避申请应在得知合议组成员后三个工作日内（{last} 前）提出，或在口头审理时提出 / a recusal is requested "
-                f"within 3 working days of learning the panel (by {last}) or at the oral hearing")
+    if today > last and today != hearing:
+        at = f"（{hearing}）" if hearing is not None else ""
+        on = f" ({hearing})" if hearing is not None else ""
+        return (f"回避申请应在得知合议组成员后三个工作日内（{last} 前）提出，或在口头审理时{at}提出 / a recusal is requested "
+                f"within 3 working days of learning the panel (by {last}) or at the oral hearing{on}")
     return None
 
 
@@ -418,7 +422,8 @@ class DisputeRules:
 
     def on_request_recusal(self, session: Session, scope: Scope, step: StepTaken, f: dict[str, Any],
                            today: dt.date) -> None:
-        problem = recusal_problem(dt.date.fromisoformat(f["known_on"]), today, at_hearing=step.source == "hearing")
+        hearing = _day(_last_fields(session, step.case_id, "schedule_hearing"), "hearing_date")
+        problem = recusal_problem(dt.date.fromisoformat(f["known_on"]), today, hearing=hearing)
         if problem:
             raise FormError({"known_on": problem})
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -25,7 +26,7 @@ from zhichan.corpus.parties import guess_party_type, normalize_name
 from zhichan.corpus.rights import right_on
 from zhichan.corpus.schema import PartyType
 from zhichan.corpus.store import Snapshot
-from zhichan.corpus.validate import FieldError
+from zhichan.corpus.validate import TRADEMARK_NUMBER, FieldError
 from zhichan.errors import ConflictError, FormError, NotFoundError
 from zhichan.legaltime import china_date, period_end
 from zhichan.platform.models import Organization, Role
@@ -56,6 +57,21 @@ TRIAGE = ("to_adjudication", "to_mediation", "to_enforcement", "to_fast_channel"
 PUBLIC_FILER = Scope(role=Role.PUBLIC, username="公众（网上投诉举报） / The public (online complaint)")
 #: the adjudication request's own fields, carried from the triage step
 DISPUTE_FIELDS = ("requester_role", "patentee_declined", "court_suit", "known_on", "continuing", "respondent_abroad")
+
+#: 商标法 第六十条 (市场监督管理部门 handles trademark infringement) and 市场监督管理投诉举报处理暂行办法 第三十六条 (its
+#: channels: the national 12315 platform and line): this form takes patent complaints only — its checks read the patent
+#: data and its triage opens patent cases (adjudication and mediation under 81号令, the patent fast channel) — so a
+#: trademark number is answered with where such a complaint goes (docs/protection.md)
+TRADEMARK_COMPLAINT = ("本表受理专利侵权投诉举报。商标侵权、假冒注册商标的商品，请向市场监督管理部门投诉举报：全国12315平台"
+                       "（www.12315.cn）或 12315 热线 / this form takes patent complaints: report trademark infringement "
+                       "or counterfeit goods to the market regulation department — the national 12315 platform "
+                       "(www.12315.cn) or the 12315 line")
+
+
+def trademark_like(text: str) -> bool:
+    """A trademark number (or a mark named as one) typed where a patent number is asked."""
+    raw = unicodedata.normalize("NFKC", text).strip()
+    return "商标" in raw or bool(TRADEMARK_NUMBER.match(raw))
 
 
 class ComplaintRules:
@@ -98,7 +114,7 @@ class ComplaintRules:
         try:
             number = normalized_patent_number(number)
         except FieldError as exc:
-            errors["patent_number"] = f"专利号无法识别：{exc.reason}"
+            errors["patent_number"] = TRADEMARK_COMPLAINT if trademark_like(number) else f"专利号无法识别：{exc.reason}"
         else:
             snap = self.snapshot()
             right = right_on(snap, number, china_date(step.now)) if snap is not None else None
