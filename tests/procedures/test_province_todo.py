@@ -36,7 +36,7 @@ D = dt.date
 #: the day after the applications were filed, when the offices act on them
 FILED_AFTER = D(2026, 9, 15)
 PRIORITY = "services.priority_exam"
-REQUEST = {"application_number": "CN202610000001.0", "subject": "发明专利申请", "ground": "省市重点发展产业",
+REQUEST = {"application_number": "CN202610000001.9", "subject": "发明专利申请", "ground": "省市重点发展产业",
            "applicant": "成都示例科技有限公司", "consents": "成都示例科技有限公司", "contact": "张三 028-00000000"}
 
 
