@@ -557,7 +557,7 @@ def demo(
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
         receipt = print_counter_receipt()
         if receipt is not None:
-            console.print(f"受理回执 / counter receipt (demo_window): 办件编号 / case {receipt['number']}，查询码 / query code "
+            console.print(f"收件回执 / counter receipt (demo_window): 办件编号 / case {receipt['number']}，查询码 / query code "
                           f"{receipt['code']} — {receipt['url']}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
         console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")
