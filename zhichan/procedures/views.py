@@ -35,6 +35,8 @@ from zhichan.procedures.service import (
     Option,
     ProcedureService,
     Stalled,
+    awaited,
+    period_until,
     resumable,
 )
 from zhichan.reference.regions import region_name
@@ -175,6 +177,26 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
               "waits": [blocked_view(b, lang) for b in i["waits"]]}
              for i, row in zip(data["items"], shown, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
+
+
+#: what a list of cases that names whom each awaits selects beside :data:`CASE_ROW` (:func:`listed_cases`)
+AWAITED_ROW = (CASES.c.awaits_until, CASES.c.awaits_by, CASES.c.awaits_also)
+
+
+def listed_cases(service: ProcedureService, session: Session, rows: list[Any], lang: str) -> list[dict[str, Any]]:
+    """:meth:`ProcedureService.case_rows` of ``rows`` (each selecting :data:`CASE_ROW` and :data:`AWAITED_ROW`) and
+    whom each awaits now, as its case page's header says it (:func:`awaited_view`: ``awaited_shown``, and
+    ``awaited_until`` the last day of a party's period — a cure — while that is the answer): a list of a domain's own
+    records (the pledge register) shows the state its case is in and who is to act, not a status of its own."""
+    today = china_today()
+    shown = service.case_rows(session, rows, lang)
+    found = []
+    for r, row in zip(rows, shown, strict=True):
+        decl = service.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
+        now = awaited(service.expectations(decl), r.state, r.awaits_until, r.awaits_by, r.awaits_also, today)
+        found.append(row | awaited_view(now, period_until(r.awaits_until, r.awaits_by, today), decl,
+                                        {"is_open": r.is_open, "state": r.state}, lang))
+    return found
 
 
 def own_cases_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, excluded: list[str],
