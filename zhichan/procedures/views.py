@@ -348,6 +348,9 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
+        # steps another person of the caller's side takes (four eyes), each with the caller's step that bars it
+        "barred": [{"event": t.event, "title": t.title(lang), "taken": step_title(decl, event, lang)}
+                   for t, event in data["barred"]],
         "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
                                           if t.transfers and f.name == RECEIVING_OFFICE else
                                           service.options(f, case["region_code"]) for f in t.fields if f.options},
@@ -393,6 +396,13 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
             text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
         found.append({"text": text, "procedure": None, "case_id": None})
     return {"waits_for": found}
+
+
+def step_title(decl: Declaration, event: str, lang: str) -> str:
+    """The title of the step ``event`` of ``decl`` (``start``: its filing) in ``lang``."""
+    if event == "start":
+        return decl.start.title(lang)
+    return next((t.title(lang) for t in decl.transitions if t.event == event), event)
 
 
 def elsewhere_view(steps: list[TransitionSpec], lang: str) -> list[dict[str, str]]:
