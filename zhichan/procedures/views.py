@@ -348,9 +348,11 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
-        # steps another person of the caller's side takes (four eyes), each with the caller's step that bars it
-        "barred": [{"event": t.event, "title": t.title(lang), "taken": step_title(decl, event, lang)}
-                   for t, event in data["barred"]],
+        # steps another person of the caller's side takes (four eyes), by the caller's step that bars them
+        "barred": [{"events": [t.event for t, e in data["barred"] if e == event],
+                    "titles": [t.title(lang) for t, e in data["barred"] if e == event],
+                    "taken": step_title(decl, event, lang)}
+                   for event in dict.fromkeys(e for _, e in data["barred"])],
         "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
                                           if t.transfers and f.name == RECEIVING_OFFICE else
                                           service.options(f, case["region_code"]) for f in t.fields if f.options},
