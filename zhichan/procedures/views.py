@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -183,7 +184,7 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
 AWAITED_ROW = (CASES.c.awaits_until, CASES.c.awaits_by, CASES.c.awaits_also)
 
 
-def listed_cases(service: ProcedureService, session: Session, rows: list[Any], lang: str) -> list[dict[str, Any]]:
+def listed_cases(service: ProcedureService, session: Session, rows: Sequence[Any], lang: str) -> list[dict[str, Any]]:
     """:meth:`ProcedureService.case_rows` of ``rows`` (each selecting :data:`CASE_ROW` and :data:`AWAITED_ROW`) and
     whom each awaits now, as its case page's header says it (:func:`awaited_view`: ``awaited_shown``, and
     ``awaited_until`` the last day of a party's period — a cure — while that is the answer): a list of a domain's own
