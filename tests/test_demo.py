@@ -46,7 +46,8 @@ def test_the_demo_signs_in_each_kind_of_user_with_the_administrators_password(tm
     made = ensure_demo_personas(engine, "Demo-admin-pw-7")
     by_name = {row[0]: row for row in made}
     # no exchange demo here: the enterprise, buyer, seller and university personas have no organization to join and are left out
-    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer", "demo_seller", "demo_university"}
+    assert set(by_name) == {p[0] for p in PERSONAS} - {"demo_enterprise", "demo_buyer", "demo_seller", "demo_university",
+                                                       "demo_university_head"}
     # the demo's bureaus are named in both languages; a page shows the half of its own
     assert by_name["demo_district"][2] == "武侯区知识产权局 / Wuhou District Intellectual Property Administration"
     assert by_name["demo_bank"][2] == "（合成）演示银行"
@@ -231,6 +232,11 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
         university, todo = persona("demo_university")
         assert count(DormantPatent.org_id == university.id, model=DormantPatent) >= 1 and todo >= 1
         assert count(Listing.org_id == university.id, model=Listing) >= 1
+        # not a Chengdu university at 2,000 patents (its one holds a single dormant patent: the demo says so, below; at
+        # 20,000 成都聚峰大学), and its head, who approves after the college's review
+        assert not university.region_code.startswith("5101")
+        head, todo = persona("demo_university_head")
+        assert head.id == university.id and todo >= 1
 
         # the data-IP registration: the demo enterprise's, under notice, its register step held for the city's officer
         # until the day after the notice (可于 … 起办理) — the demo had no data-IP case, so no account showed one
@@ -263,7 +269,9 @@ def test_a_small_demo_holds_every_demo_account_the_readme_promises(settings: Set
     from zhichan.reference import children
 
     snapshot = CorpusStore(settings.corpus_dir).current()
-    assert check_personas(snapshot) == []  # what the demo prints: every account holds what the README says
+    # what the demo prints: every account holds what the README says, but at 2,000 patents the university's city
+    assert check_personas(snapshot) == ["demo_university：不是成都的高校（语料中成都的高校都没有 3 件存量专利） / demo_university: "
+                                        "not a Chengdu university (none in the corpus holds 3 dormant patents)"]
     # every county the cockpit of the demo city links to, and every persona's: high-value inventions (武侯区 had 0.00)
     counties = sorted({c for c in children(DEMO_CITY) if len(c) == 6} | {p[2] for p in PERSONAS if p[2][4:] not in
                                                                           ("", "00") and p[2].isdigit()})

@@ -263,6 +263,11 @@ PERSONAS = (
      "contract, records payments"),
     ("demo_university", "enterprise_user", "dormant_demo_00_office",
      "高校成果转化办公室：存量专利盘点、审批、挂牌 / university tech-transfer office: dormant-patent inventory, approvals, listing"),
+    # the university's decision is another person's than the college review's (four eyes, exchange.dormant's not_by): a
+    # grading demo_university reviewed for the college awaits this account, which the demo lacked
+    ("demo_university_head", "enterprise_user", "dormant_demo_00_office",
+     "高校分管成果转化的负责人：学院审核后的学校审批入库（须由学院审核人以外的人办理） / the university's head of technology "
+     "transfer: the university's approval after the college's review (by another person than the college's reviewer)"),
 )
 
 
@@ -318,7 +323,8 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
     the provincial officer's priority-examination application awaiting its recommendation letter (on its to-do list)
     and the provincial leader's dispute of a city below whose closing the upper level may extend (offered on the
     case's page: an extension awaits nobody, so it is on no to-do list); the buyer's deal; the bank's registrations
-    and the application awaiting its confirmation; the university's inventory, gradings to approve and listing. The to-dos are the engine's own list (:meth:`ProcedureService.todo`)
+    and the application awaiting its confirmation; the university's city, inventory, gradings to approve and listing, and its
+    head's grading awaiting the university's approval. The to-dos are the engine's own list (:meth:`ProcedureService.todo`)
     for the persona's role and organization, so this reads what the persona will see whether or not its account is
     made yet."""
     from sqlalchemy import func, select
@@ -400,12 +406,21 @@ def persona_shortfalls(session: Any, procedures: Any, snapshot: Snapshot | None 
                     or not todo:
                 missing.append(("没有待其确认的申请", "no application awaiting its confirmation"))
         elif username == "demo_university":
+            if not org.region_code.startswith(DEMO_CITY[:4]):
+                # the exchange demo takes the demo city's university holding enough dormant patents, where there is one
+                from zhichan.exchange.demo import UNIVERSITY_NEEDS
+                missing.append((f"不是成都的高校（语料中成都的高校都没有 {UNIVERSITY_NEEDS} 件存量专利）",
+                                f"not a Chengdu university (none in the corpus holds {UNIVERSITY_NEEDS} dormant patents)"))
             if not count(select(DormantPatent.id).where(DormantPatent.org_id == org.id)):
                 missing.append(("没有存量专利盘点", "no dormant-patent inventory"))
             if not todo:
                 missing.append(("没有待审批的分级", "no grading to approve"))
             if not count(select(Listing.id).where(Listing.org_id == org.id)):
                 missing.append(("没有挂牌", "no listing"))
+        elif username == "demo_university_head" and not offers(scope, "exchange.dormant", "university_approve",
+                                                                todo_of(scope)):
+            missing.append(("待办中没有学院审核后待学校审批的分级", "no grading awaiting the university's approval after the "
+                                                            "college's review on its to-do list"))
         if missing:
             short.append(f"{username}：{'、'.join(zh for zh, _ in missing)} / {username}: "
                          f"{', '.join(en for _, en in missing)}")
@@ -581,7 +596,7 @@ def demo(
         console.print(f"合成公共服务数据 / synthetic public-services demo: {made_counts(seed_services_demo(snapshot))}")
         receipt = print_counter_receipt()
         if receipt is not None:
-            console.print(f"受理回执 / counter receipt (demo_window): 办件编号 / case {receipt['number']}，查询码 / query code "
+            console.print(f"收件回执 / counter receipt (demo_window): 办件编号 / case {receipt['number']}，查询码 / query code "
                           f"{receipt['code']} — {receipt['url']}")
         console.print(f"合成人才库人员 / synthetic talent-library people: {seed_talent_demo()}")
         console.print(f"合成信用名单列入 / synthetic credit listings: {seed_credit_demo()}")

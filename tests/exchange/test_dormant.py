@@ -234,3 +234,29 @@ def test_the_transfer_pool_is_matched_and_says_so(campus: Campus) -> None:
     assert [m["application_number"] for m in matches] == [campus.numbers["dormant_a"]]
     assert matches[0]["offers"] == [{"kind": "resource_pool", "id": row_id, "label": UNIVERSITY}]
     assert matches[0]["owner_type"] == "university" and "钠离子" in matches[0]["shared_terms"]
+
+
+def test_the_page_says_another_person_takes_a_step_the_four_eyes_rule_bars(campus: Campus) -> None:
+    """The college's reviewer reads, beside no step of its own, that the university's decision is for another person
+    of its university, and why (it took the college's review): 当前没有您可办理的操作 alone was a dead end. The
+    university's office, which may decide, reads no such line; nor does the grader for the college's review once taken."""
+    from zhichan.procedures.views import case_view
+
+    inventory(campus)
+    case = grade(campus, "dormant_a")
+
+    def barred(user: str, lang: str = "zh") -> list[tuple[list[str], list[str], str]]:
+        with session_scope(campus.world.engine) as s:
+            shown = case_view(campus.world.service, s, campus.world.scope(user), case["id"], lang)["barred"]
+        return [(b["events"], b["titles"], b["taken"]) for b in shown]
+
+    assert barred("inventor") == [(["college_approve", "college_return", "decline"], ["学院审核通过", "学院退回重评", "不予入库"],
+                                   "发明人自评并提交学院审核")]
+    assert barred("college") == []
+    step(campus, case["id"], "college_approve", "college", 1)
+    assert barred("college") == [(["university_approve", "university_return", "decline"],
+                                  ["学校审批入库", "学校退回重评", "不予入库"], "学院审核通过")]
+    assert barred("college", "en")[0][1:] == (["University admits it to the pool", "University returns it", "Decline"],
+                                              "College approves")
+    assert [b[0] for b in barred("inventor")] == [["university_approve", "university_return", "decline"]]
+    assert barred("office") == []

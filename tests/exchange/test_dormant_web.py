@@ -119,3 +119,15 @@ def test_the_inventory_never_breaks_a_day_over_two_lines(env: WebEnv, page, arti
             assert page.locator("#inventory td").count() > 0
             page.screenshot(path=str(artifacts_dir / f"dormant-days-{width}-{lang}.png"), full_page=True)
             assert page.evaluate(DAYS_BROKEN) == [], (width, lang)
+
+
+@pytest.mark.one_database("the page's header; the party's type is read from the corpus, not the database")
+def test_a_universitys_account_is_labelled_the_universitys(env: WebEnv, client: TestClient) -> None:
+    """The header names a university's account 高校用户 / University user beside its organization (it read 企业用户,
+    an enterprise user's role, as demo_university did); an enterprise's stays 企业用户."""
+    for user, zh, en in (("office", "高校用户", "University user"), ("ent_user", "企业用户", "Enterprise user")):
+        login_as(client, env.engine, user)
+        for lang, shown in (("zh", zh), ("en", en)):
+            header = client.get("/account", params={"lang": lang}).text.split('href="/account"', 1)[1].split("</span>", 1)[0]
+            assert f'<span class="muted">{shown} · ' in header, (user, lang, header)
+        client.cookies.clear()

@@ -404,3 +404,29 @@ def test_an_unreadable_right_is_named_in_each_language_apart() -> None:
     zh, en = in_language(message, "zh"), in_language(message, "en")
     assert zh != en and "ABC" in zh and "XYZ-1" in zh and "malformed" not in zh and "无法识别" in zh
     assert en.startswith("unreadable numbers: ABC: ") and "XYZ-1" in en and "申请号" not in en
+
+
+def test_the_register_shows_the_cases_state_and_whom_it_awaits(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """质押登记簿 lists each pledge by its case as every list of cases shows it: the state the case is in and whom it
+    awaits — a confirmed application under a cure period awaits the pledgor until the period's last day (the bank read
+    待登记审查 alone, as if the bureau were deciding), and the office once it has run out."""
+    import zhichan.legaltime.periods
+    from zhichan.finance.views import register_view
+
+    case = world.apply(DAY, rights=N["ok"])
+    world.act("bank_user", case["id"], "confirm", DAY, invalidation_consent="否")
+    world.act("wuhou_officer", case["id"], "request_cure", D(2026, 3, 3), items="补交质押合同原件", cure_days="10")
+
+    def listed(day: dt.date, lang: str) -> dict[str, object]:
+        monkeypatch.setattr(zhichan.legaltime.periods, "utcnow", lambda: at(day))
+        with session_scope(world.engine) as s:
+            rows = register_view(s, world.scope("bank_user"), world.service, lang)["pledges"]
+        assert len(rows) == 1
+        return dict(rows[0]["case"])
+
+    during = listed(D(2026, 3, 4), "zh")
+    assert (during["state"], during["awaited"], during["awaited_until"]) == ("待登记审查", ["party"], D(2026, 3, 13))
+    assert listed(D(2026, 3, 4), "en")["state"] == "Awaiting the bureau's decision"
+    after = listed(D(2026, 3, 14), "zh")
+    assert (after["awaited"], after["awaited_until"]) == (["case_officer"], None)
+    assert (during["awaited_shown"], after["awaited_shown"]) == (["出质人"], ["办案人员"])

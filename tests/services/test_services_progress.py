@@ -95,7 +95,8 @@ def test_window_staff_take_an_application_and_print_its_receipt(env: WebEnv, cli
     assert 'id="receipt-issue"' in shown
     receipt = client.post(f"{page}/receipt", data={"csrf_token": csrf_from(shown)},
                           headers={"referer": f"http://testserver{page}"})
-    assert receipt.status_code == 200 and "受理回执" in receipt.text
+    # titled 收件回执: received, not yet accepted (受理 is the officer's next step)
+    assert receipt.status_code == 200 and "收件回执" in receipt.text and "受理回执" not in receipt.text
     # the moment it was received, not 受理时间: the application is 已提交, and 受理 is the officer's next step
     assert "收件时间" in receipt.text and "受理时间" not in receipt.text
     # its language switch leads back to the application's page, not to the receipt's address by GET (405)

@@ -7,12 +7,16 @@ every snapshot groups first patentees by that key.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zhichan.corpus.schema import PartyType
+
+if TYPE_CHECKING:
+    from zhichan.corpus.store import Snapshot
 
 _SPACES = re.compile(r"\s+")
 #: Legal-form spellings that name the same form (kept distinct from each other otherwise).
@@ -138,3 +142,21 @@ def with_party_names_en(cur: Any, holders: list[dict[str, Any]]) -> list[dict[st
         return {**h, "region_code": region, "name_en": party_name_en(h["name"], region or None, synthetic)}
 
     return [named(h) for h in holders]
+
+
+#: the party types of 高等院校、科研机构 (the dormant-patent inventory's institutions; an account of one is labelled so)
+INSTITUTIONS = ("university", "institute")
+
+
+@functools.lru_cache(maxsize=4096)
+def party_type(snapshot: Snapshot, party_key: str | None) -> str | None:
+    """The party's type in the snapshot (``university``, ``institute``, ``enterprise`` …), None when unknown — read
+    once per snapshot and party (every page's header names a university's account as one: :func:`account_kind`)."""
+    if not party_key:
+        return None
+    con = snapshot.reader()
+    try:
+        rows = con.execute("SELECT party_type FROM parties WHERE party_key = ?", [party_key]).fetchall()
+    finally:
+        con.close()
+    return str(rows[0][0]) if rows and rows[0][0] else None

@@ -296,17 +296,29 @@ def seed_activity(engine: Engine, procedures: Any, sellers: list[tuple[Scope, in
     return made
 
 
-def _universities(snapshot: Snapshot, provinces: list[str], count: int) -> list[tuple[str, str]]:
-    """(university, region) of the demo provinces with the most granted inventions."""
+#: the dormant patents the demo's university needs: one admitted to the pool and listed, one awaiting the university's
+#: decision after the college's review (demo_university_head), one more to grade
+UNIVERSITY_NEEDS = 3
+
+
+def _universities(snapshot: Snapshot, provinces: list[str], count: int, today: dt.date) -> list[tuple[str, str]]:
+    """(university, region) of the demo provinces with the most granted inventions, the demo city's first where one holds
+    :data:`UNIVERSITY_NEEDS` dormant patents (the first is the demo's university sign-in, ``demo_university``, which
+    stood for Chengdu as 深圳启特服装学院 when the largest portfolio came first; at 2,000 patents the demo city's one
+    university holds a single dormant patent, and the largest of the provinces is taken)."""
     con = snapshot.reader()
     try:
-        return [(r[0], r[1]) for r in con.execute(
-            "SELECT first_patentee, region_code FROM patents WHERE first_patentee_type = 'university' "
+        rows = con.execute(
+            "SELECT first_patentee, first_patentee_key, region_code FROM patents WHERE first_patentee_type = 'university' "
             f"AND legal_status = 'granted' AND substr(region_code, 1, 2) IN ({', '.join('?' for _ in provinces)}) "
-            "GROUP BY first_patentee, region_code ORDER BY count(*) DESC, first_patentee LIMIT ?",
-            [*provinces, count]).fetchall()]
+            "GROUP BY first_patentee, first_patentee_key, region_code "
+            "ORDER BY substr(region_code, 1, 4) = ? DESC, count(*) DESC, first_patentee",
+            [*provinces, DEMO_CITY[:4]]).fetchall()
     finally:
         con.close()
+    ours = [r for r in rows if r[2].startswith(DEMO_CITY[:4])]
+    city = next(((r[0], r[2]) for r in ours if len(dormant.dormant_on(snapshot, r[1], today)) >= UNIVERSITY_NEEDS), None)
+    return ([city] if city else []) + [(r[0], r[2]) for r in rows if r not in ours][:count - (city is not None)]
 
 
 def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus: dict[str, Organization],
@@ -316,7 +328,7 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
     procedures.add_hook(DORMANT, dormant.on_step)
     made = {"universities": 0, "dormant_inventoried": 0, "dormant_graded": 0, "dormant_approved": 0}
     provinces = sorted({code[:2] for code in bureaus})
-    for u, (party, region) in enumerate(_universities(snapshot, provinces, count)):
+    for u, (party, region) in enumerate(_universities(snapshot, provinces, count, china_date(now))):
         with session_scope(engine) as s:
             org, new = party_organization(s, party, region, name_en=english_name(party, region))
             if not new:
@@ -347,12 +359,17 @@ def seed_dormant(engine: Engine, snapshot: Snapshot, procedures: Any, *, bureaus
             with session_scope(engine) as s:
                 case = procedures.start(s, who("inventor"), DORMANT, fields=fields, now=now)
             made["dormant_graded"] += 1
-            if i % 2:
+            # every second one admitted; the second left after the college's review, awaiting the university's decision
+            # (another account than the college's reviewer: the demo's demo_university_head)
+            decisions = (("college_approve", "college"), ("university_approve", "office"))[:1 if i == 1 else 2]
+            if i % 2 and i != 1:
                 continue
-            for version, (event, role) in enumerate((("college_approve", "college"), ("university_approve", "office")), 1):
+            for version, (event, role) in enumerate(decisions, 1):
                 with session_scope(engine) as s:
                     procedures.act(s, who(role), case["id"], event, version=version, fields={"opinion": "同意"},
                                    now=now)
+            if len(decisions) < 2:
+                continue
             made["dormant_approved"] += 1
             if i == 0:
                 try:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from zhichan.corpus.parties import INSTITUTIONS, party_type
 from zhichan.corpus.rights import RightStatus, rights_on
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import ConflictError, FormError, NotFoundError, PermissionDenied, ZhichanError
@@ -39,20 +40,13 @@ from zhichan.procedures.service import StepTaken
 
 PROCEDURE = "exchange.dormant"
 #: the party types the inventory is for (高等院校、科研机构), as the corpus records them
-INSTITUTION_TYPES = ("university", "institute")
+INSTITUTION_TYPES = INSTITUTIONS
 STAGES = ("inventoried", "graded", "approved", "listed", "activated")
 
 
 def institution_type(snapshot: Snapshot, party_key: str | None) -> str | None:
     """The party's type in the corpus (``university``, ``institute`` …), None when unknown."""
-    if not party_key:
-        return None
-    con = snapshot.reader()
-    try:
-        rows = con.execute("SELECT party_type FROM parties WHERE party_key = ?", [party_key]).fetchall()
-    finally:
-        con.close()
-    return str(rows[0][0]) if rows and rows[0][0] else None
+    return party_type(snapshot, party_key)
 
 
 def dormant_on(snapshot: Snapshot, party_key: str, on: dt.date) -> list[RightStatus]:

@@ -63,7 +63,8 @@ def register_page(request: Request, scope: Scope = ScopeDep, session: Session = 
     scope.require_authenticated()
     if not (scope.governance or scope.role in (Role.ENTERPRISE_USER, Role.BANK_USER)):
         raise PermissionDenied("当前角色不能查看质押登记 / your role cannot see pledge registrations")
-    return render(request, "finance/register.html", {**views.register_view(session, scope), "procedure": PROCEDURE})
+    shown = views.register_view(session, scope, request.app.state.procedures, lang(request))
+    return render(request, "finance/register.html", {**shown, "procedure": PROCEDURE})
 
 
 @router.get("/finance/pledges/{pledge_id}", include_in_schema=False)

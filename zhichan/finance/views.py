@@ -32,6 +32,9 @@ from zhichan.platform.models import Organization, Role
 from zhichan.platform.orgs import RowName, area_bureau, english_names, org_names_en
 from zhichan.platform.scope import Scope
 from zhichan.procedures.models import Case
+from zhichan.procedures.scope import CASES
+from zhichan.procedures.service import CASE_ROW, ProcedureService
+from zhichan.procedures.views import AWAITED_ROW, listed_cases
 from zhichan.web.i18n import stored_text, translate
 
 
@@ -41,17 +44,21 @@ def party_names_en(session: Session, pledges: list[Pledge]) -> dict[int, str]:
     return org_names_en(session, [i for p in pledges for i in (p.pledgor_org_id, p.pledgee_org_id)])
 
 
-def register_view(session: Session, scope: Scope, *, limit: int = 200) -> dict[str, Any]:
-    """质押登记簿 as the caller may see it."""
+def register_view(session: Session, scope: Scope, service: ProcedureService, lang: str, *,
+                  limit: int = 200) -> dict[str, Any]:
+    """质押登记簿 as the caller may see it: each pledge with its case as every list of cases shows it — the state the
+    case is in and whom it awaits (:func:`zhichan.procedures.views.listed_cases`: a confirmed application awaiting the
+    pledgor's cure is 待补正, awaiting the pledgor, not 待登记审查)."""
     scope.require_authenticated()
     counts = dict(session.execute(select(PledgedRight.pledge_id, func.count()).join(
         Pledge, Pledge.id == PledgedRight.pledge_id).where(pledge_filter(scope)).group_by(PledgedRight.pledge_id)).all())
-    rows = session.execute(select(Pledge, Case.number).join(Case, Case.id == Pledge.case_id)
+    rows = session.execute(select(Pledge, *CASE_ROW, *AWAITED_ROW).join(CASES, CASES.c.id == Pledge.case_id)
                            .where(pledge_filter(scope)).order_by(Pledge.id.desc()).limit(limit)).all()
-    english = party_names_en(session, [p for p, _ in rows])
-    return {"pledges": [{"pledge": p, "case_number": number, "rights": counts.get(p.id, 0),
-                         "pledgor_en": english.get(p.pledgor_org_id), "pledgee_en": english.get(p.pledgee_org_id)}
-                        for p, number in rows]}
+    english = party_names_en(session, [r[0] for r in rows])
+    cases = listed_cases(service, session, rows, lang)
+    return {"pledges": [{"pledge": r[0], "case": case, "case_number": r.number, "rights": counts.get(r[0].id, 0),
+                         "pledgor_en": english.get(r[0].pledgor_org_id), "pledgee_en": english.get(r[0].pledgee_org_id)}
+                        for r, case in zip(rows, cases, strict=True)]}
 
 
 def visible_pledge(session: Session, scope: Scope, pledge_id: int) -> Pledge:

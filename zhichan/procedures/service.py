@@ -489,14 +489,20 @@ def missing_fields(decl: Declaration, spec: TransitionSpec, case_fields: dict[st
     return None
 
 
-def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], user_id: int | None) -> bool:
-    """Whether the caller took one of the steps ``spec`` must be taken by someone else than (``not_by``: for each
-    group of events, the taker of the latest step among them). ``takers``: the case's steps (event, user) in order."""
+def excluding_step(spec: TransitionSpec, takers: list[tuple[str, int | None]], user_id: int | None) -> str | None:
+    """The event of the caller's step that keeps it from ``spec`` — one of the steps ``spec`` must be taken by someone
+    else than (``not_by``: for each group of events, the taker of the latest step among them) —, else None.
+    ``takers``: the case's steps (event, user) in order."""
     for group in spec.not_by:
-        last = next((user for event, user in reversed(takers) if event in group), None)
-        if last is not None and last == user_id:
-            return True
-    return False
+        last = next(((event, user) for event, user in reversed(takers) if event in group), None)
+        if last is not None and last[1] is not None and last[1] == user_id:
+            return last[0]
+    return None
+
+
+def excluded_taker(spec: TransitionSpec, takers: list[tuple[str, int | None]], user_id: int | None) -> bool:
+    """Whether the caller took one of the steps ``spec`` must be taken by someone else than (:func:`excluding_step`)."""
+    return excluding_step(spec, takers, user_id) is not None
 
 
 def per_case(decl: Declaration, spec: TransitionSpec, *, caller_decides: bool = False) -> bool:
@@ -1971,11 +1977,15 @@ class ProcedureService:
                      if office_problem(t, caller["office"], party=party, counterparty=counterparty)]
         # the steps held back from this state, and from which day: the page says so beside each
         held_back = waiting(decl, row.state, row.is_open, scope.role, **caller)
+        # the steps the caller would take but for the four-eyes rule (``not_by``): another person of its side takes
+        # them, which the page says (a university's approval after its college's review by the same account)
+        barred = [(t, event) for t in offered(decl, row.state, row.is_open, scope.role, **(caller | {"user_id": None}))
+                  if t not in actions and (event := excluding_step(t, caller["takers"], scope.user_id)) is not None]
         next_due = None if row.next_due == NO_DEADLINE else row.next_due
         now_awaited = awaited(caller["said"], row.state, row.awaits_until, row.awaits_by, row.awaits_also, today)
         return {"case": dict(row._mapping) | {"fields": json.loads(row.fields), "next_due": next_due}, "declaration": decl,
                 "clocks": clocks, "steps": steps, "notices": notices, "actions": actions, "held": held_back,
-                "elsewhere": elsewhere,
+                "elsewhere": elsewhere, "barred": barred,
                 "officer": officer, "party": party, "counterparty": counterparty,
                 # who the case awaits now (:func:`awaited`): with ``actions``, whether it is on the caller's to-do list
                 "awaited": now_awaited,

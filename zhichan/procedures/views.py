@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -35,6 +36,8 @@ from zhichan.procedures.service import (
     Option,
     ProcedureService,
     Stalled,
+    awaited,
+    period_until,
     resumable,
 )
 from zhichan.reference.regions import region_name
@@ -175,6 +178,26 @@ def todo_view(service: ProcedureService, session: Session, scope: Scope, lang: s
               "waits": [blocked_view(b, lang) for b in i["waits"]]}
              for i, row in zip(data["items"], shown, strict=True)]
     return {**data, "items": items, "page": page, "per_page": per_page}
+
+
+#: what a list of cases that names whom each awaits selects beside :data:`CASE_ROW` (:func:`listed_cases`)
+AWAITED_ROW = (CASES.c.awaits_until, CASES.c.awaits_by, CASES.c.awaits_also)
+
+
+def listed_cases(service: ProcedureService, session: Session, rows: Sequence[Any], lang: str) -> list[dict[str, Any]]:
+    """:meth:`ProcedureService.case_rows` of ``rows`` (each selecting :data:`CASE_ROW` and :data:`AWAITED_ROW`) and
+    whom each awaits now, as its case page's header says it (:func:`awaited_view`: ``awaited_shown``, and
+    ``awaited_until`` the last day of a party's period — a cure — while that is the answer): a list of a domain's own
+    records (the pledge register) shows the state its case is in and who is to act, not a status of its own."""
+    today = china_today()
+    shown = service.case_rows(session, rows, lang)
+    found = []
+    for r, row in zip(rows, shown, strict=True):
+        decl = service.declaration_of(session, r.procedure, r.jurisdiction, r.declaration_digest)
+        now = awaited(service.expectations(decl), r.state, r.awaits_until, r.awaits_by, r.awaits_also, today)
+        found.append(row | awaited_view(now, period_until(r.awaits_until, r.awaits_by, today), decl,
+                                        {"is_open": r.is_open, "state": r.state}, lang))
+    return found
 
 
 def own_cases_view(service: ProcedureService, session: Session, scope: Scope, lang: str, *, excluded: list[str],
@@ -326,6 +349,11 @@ def case_view(service: ProcedureService, session: Session, scope: Scope, case_id
                  for w in data["held"]],
         # steps another office takes (a provincial recommendation, the upper level's extension): who takes each
         "elsewhere": elsewhere_view(data["elsewhere"], lang),
+        # steps another person of the caller's side takes (four eyes), by the caller's step that bars them
+        "barred": [{"events": [t.event for t, e in data["barred"] if e == event],
+                    "titles": [t.title(lang) for t, e in data["barred"] if e == event],
+                    "taken": step_title(decl, event, lang)}
+                   for event in dict.fromkeys(e for _, e in data["barred"])],
         "actions": [action_json(t, lang, {f.name: service.receiving_options(session, scope, t, case)
                                           if t.transfers and f.name == RECEIVING_OFFICE else
                                           service.options(f, case["region_code"]) for f in t.fields if f.options},
@@ -371,6 +399,13 @@ def waits_view(stalled: Stalled, decl: Declaration, lang: str) -> dict[str, Any]
             text = translate(lang, "procedures.waits_day", day=hold.isoformat(), steps=steps)
         found.append({"text": text, "procedure": None, "case_id": None})
     return {"waits_for": found}
+
+
+def step_title(decl: Declaration, event: str, lang: str) -> str:
+    """The title of the step ``event`` of ``decl`` (``start``: its filing) in ``lang``."""
+    if event == "start":
+        return decl.start.title(lang)
+    return next((t.title(lang) for t in decl.transitions if t.event == event), event)
 
 
 def elsewhere_view(steps: list[TransitionSpec], lang: str) -> list[dict[str, str]]:

@@ -364,7 +364,7 @@ def seed(engine: Engine, snapshot: Snapshot, procedures: ProcedureService, *, se
 
 
 def counter_receipt(engine: Engine, procedures: ProcedureService) -> dict[str, str] | None:
-    """The 受理回执 of the demo's Chengdu application awaiting the window's acceptance, printed as window staff print it
+    """The 收件回执 of the demo's Chengdu application awaiting the window's acceptance, printed as window staff print it
     (a new query code: the previous one stops working), so ``zhichan demo`` shows one receipt's case number and code to
     follow at ``/services/progress`` — on every run, as only the code's hash is kept. None where the demo has no such
     application (its services demo not seeded)."""

@@ -1,5 +1,5 @@
 """办件查询: an application taken at the window for someone without an account, followed by its case number and the
-query code printed on its receipt (受理回执) — as the provinces' 政务服务网 let anyone follow an application by
+query code printed on its receipt (收件回执) — as the provinces' 政务服务网 let anyone follow an application by
 办件编号 and 查询密码 printed on the receipt.
 
 - Window staff (any governance account that sees the case) print the receipt of a service application: a new code is
@@ -36,7 +36,7 @@ def issue_receipt(procedures: ProcedureService, session: Session, scope: Scope, 
     """A receipt for a service application the caller sees (404 otherwise), by staff only: its number, item and day,
     and a new query code (shown on this receipt alone)."""
     if not (scope.is_authenticated and scope.governance):
-        raise PermissionDenied("只有窗口或办案人员可以打印受理回执 / only window staff and case officers print a receipt")
+        raise PermissionDenied("只有窗口或办案人员可以打印收件回执 / only window staff and case officers print a receipt")
     data = procedures.case(session, scope, case_id)  # 404 outside the caller's scope
     entry = entry_for_procedure(data["case"]["procedure"])
     if entry is None:

@@ -103,7 +103,7 @@ def application_page(request: Request, case_id: CaseId, scope: Scope = ScopeDep,
 
 @router.post("/services/applications/{case_id}/receipt", include_in_schema=False)
 def receipt(request: Request, case_id: CaseId, scope: Scope = ScopeDep, session: Session = DbDep) -> Response:
-    """受理回执 of an application taken at the window: its number and a new query code (the previous one stops working),
+    """收件回执 of an application taken at the window: its number and a new query code (the previous one stops working),
     to print for an applicant without an account, who follows the application with them (/services/progress)."""
     scope.require_authenticated()
     data = progress.issue_receipt(service(request), session, scope, case_id)

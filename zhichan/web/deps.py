@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
-from zhichan.corpus.parties import holder_display_name
+from zhichan.corpus.parties import INSTITUTIONS, holder_display_name, party_type
 from zhichan.corpus.store import Snapshot
 from zhichan.errors import FormError, ZhichanError
 from zhichan.money import MoneyUnit, format_money, grouped_amount
@@ -297,6 +297,12 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
     def label(field: str, value: Any, fallback: Any = None) -> str:
         return labels.label(current_lang, field, value, fallback)
 
+    def role_label() -> str:
+        # the caller's role; an enterprise account of a university or research institute (what the corpus types its
+        # organization) as that institution's (高校用户), not 企业用户
+        kind = party_type(snapshot, who.party_key) if snapshot is not None and who.role == Role.ENTERPRISE_USER else None
+        return t(f"account.kind.{kind}") if kind in INSTITUTIONS else label("role", who.role)
+
     def event_detail(event_type: str, detail: str | None) -> str:
         return labels.event_detail(current_lang, event_type, detail)
 
@@ -356,6 +362,7 @@ def _context(request: Request, context: dict[str, Any] | None) -> dict[str, Any]
         "request": request,
         "t": t,
         "label": label,
+        "role_label": role_label,
         "in_lang": in_lang,
         "as_message": as_message,
         "cite": cite,
