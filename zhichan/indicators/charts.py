@@ -64,7 +64,7 @@ def ranking_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
     rows = [{"name": region_label(c, lang), "valid_inventions": c["valid_inventions"]} for c in overview["children"][:15]]
     return rc.bar(
         "ranking", rows, category="name", value="valid_inventions", title=translate(lang, "cockpit.ranking"),
-        value_title=translate(lang, "kpi.valid_inventions"), width=420,
+        category_title=translate(lang, "field.region"), value_title=translate(lang, "kpi.valid_inventions"), width=420,
     )
 
 
@@ -95,7 +95,8 @@ def map_chart(
             # a count: whole-number legend labels (0, 1, 2 — not 0.5 steps on a small area)
             color=alt.Color("valid_inventions:Q", title=metric, scale=alt.Scale(scheme="blues"),
                             legend=alt.Legend(format=",d", tickMinStep=1)),
-            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("valid_inventions:Q", title=metric)],
+            tooltip=[alt.Tooltip("name:N", title=translate(lang, "field.region")),
+                     alt.Tooltip("valid_inventions:Q", title=metric)],
         )
     )
     lines = (
