@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.helpers import unnamed_tooltips
 from zhichan.navigation import service
 from zhichan.navigation.analysis import STAGES, STRENGTHS, AnalysisParams
 from zhichan.navigation.changes import compare, summarize
@@ -24,8 +25,6 @@ from zhichan.reports import charts
 from zhichan.reports.document import Document, Table
 from zhichan.reports.html import render_fragment
 from zhichan.web.i18n import LANGUAGES, translate
-
-from tests.helpers import unnamed_tooltips
 
 from .conftest import AS_OF, hand_patents
 
