@@ -206,7 +206,10 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
         x=alt.X("progress_pct:Q", title=axis_title), y=y,
         # the legend below the bars: beside them it took a third of a phone's width
         color=alt.Color("status:N", title=translate(lang, "plans.outlook"),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2),
+                        # a target year over's longer outlook (已完成（目标年已过）) on a line of its own: in a second
+                        # column it ran past a phone's edge
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          columns=1 if len(status_labels) > 3 else 2),
                         scale=alt.Scale(domain=list(status_labels.values()),
                                         range=[STATUS_COLOURS[s] for s in status_labels])),
         tooltip=tooltip,
