@@ -332,3 +332,27 @@ def stock_sqlite_limits(engine: Any) -> None:
 
     event.listen(engine, "connect", limit)
     engine.dispose()  # connections opened before get the limit too: they are opened again
+
+
+def unnamed_tooltips(spec: Any, lang: str) -> list[Any]:
+    """Every tooltip entry of a Vega-Lite ``spec`` (its layers, panels and views) that shows its data's column name —
+    no title, or a title that is the field (``year``, ``series``, ``value``) — or, on an English chart, a Chinese
+    title; none there is what a chart in the page's language has."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            tips = node.get("tooltip")
+            for tip in tips if isinstance(tips, list) else [tips] if isinstance(tips, dict) else []:
+                title = tip.get("title") if isinstance(tip, dict) else None
+                if not title or title == tip.get("field") or (lang == "en" and re.search(r"[\u3400-\u9fff]", title)):
+                    found.append(tip)
+            for key, value in node.items():
+                if key not in ("data", "datasets"):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found

@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from tests.helpers import unnamed_tooltips
 from zhichan.navigation import service
 from zhichan.navigation.analysis import STAGES, STRENGTHS, AnalysisParams
 from zhichan.navigation.changes import compare, summarize
@@ -313,9 +314,37 @@ def test_the_collaboration_matrix_names_its_applicants_whole(hand_result) -> Non
         assert {"1", "2", "3"} <= set(texts) and not [t for t in texts if "…" in t], (lang, texts)
     # the leading applicants' bars, named so too (the same name read "Shanghai Shunhai Optoelectronic Technology C…")
     bars = charts.bar("nav-top-applicants", [{"name": en, "patents": 3 - i} for i, (_, en) in enumerate(names)],
-                      category="name", value="patents", title="", width=420)
+                      category="name", value="patents", title="", category_title="Applicant",
+                      value_title="Applications (no.)", width=420)
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", unescape(bars.svg()))
     assert {en for _, en in names} <= set(texts) and not [t for t in texts if "…" in t], texts
+
+
+def test_the_trend_draws_the_region_on_a_scale_of_its_own(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """The trend figure drew the region's applications on the chain's axis: Chengdu's ~3 a year against the chain's
+    ~110 lay flat along its bottom. The chain and the region are each a panel with a value axis of its own, the same
+    two lines (applications, applicants) in each, headed in the report's language."""
+    rows = {t["year"]: t for t in hand_result.trend}
+    for lang, panels in (("zh", ["本产业链（全部地区）", "成都市"]), ("en", ["The whole chain (all regions)", "Chengdu"])):
+        doc = build_document(hand_result, PINNED, lang)
+        spec = next(f.chart for f in doc.figures() if f.chart.chart_id == "nav-trend").spec()
+        assert spec["facet"]["field"] == "panel" and spec["facet"]["sort"] == panels, spec.get("facet")
+        assert spec["resolve"]["scale"]["y"] == "independent"
+        values = spec["data"]["values"]
+        drawn = {(v["panel"], v["year"]): (v["applications"], v["applicants"]) for v in values}
+        assert drawn == {**{(panels[0], y): (t["applications"], t["applicants"]) for y, t in rows.items()},
+                         **{(panels[1], y): (t["local_applications"], t["local_applicants"]) for y, t in rows.items()}}
+        caption = next(f.caption for f in doc.figures() if f.chart.chart_id == "nav-trend")
+        assert ("两图纵轴刻度各不相同" if lang == "zh" else "each on a vertical scale of its own") in caption
+
+
+def test_every_chart_of_the_report_names_its_tooltips_fields_in_its_language(hand_result) -> None:  # type: ignore[no-untyped-def]
+    """A chart's tooltip read ``year``, ``series``, ``value`` (the data's column names) on a Chinese and an English
+    report alike: every field a tooltip shows is named in the report's language."""
+    for lang in ("zh", "en"):
+        doc = build_document(hand_result, PINNED, lang)
+        for figure in doc.figures():
+            assert unnamed_tooltips(figure.chart.spec(), lang) == [], (lang, figure.chart.chart_id)
 
 
 def test_the_matrices_labels_are_grouped_and_the_levels_printed_as_written(hand_result) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,8 @@ def _document() -> Document:
         section = Section(f"第{i}节")
         rows = [{"branch": HOSTILE[i % len(HOSTILE)], "n": i + 1}, {"branch": "电池", "n": 2}]
         section.add(Paragraph(f"段落{i}"),
-                    Figure(charts.bar(f"c{i}", rows, category="branch", value="n", title=HOSTILE[i % len(HOSTILE)]),
+                    Figure(charts.bar(f"c{i}", rows, category="branch", value="n", title=HOSTILE[i % len(HOSTILE)],
+                                      category_title="技术分支", value_title="申请量（件）"),
                            f"图 {i}"))
         sections.append(section)
     doc.sections = sections

@@ -27,18 +27,20 @@ def sample_document() -> Document:
     first = Section("一、申请趋势")
     first.add(Paragraph("共有申请 8 件。"),
               Figure(charts.line("trend", ROWS, x="year", y=["applications", "applicants"], title="年度申请趋势",
-                                 labels={"applications": "申请量", "applicants": "申请人数"}), "图 1 年度申请趋势"))
+                                 x_title="申请年", labels={"applications": "申请量", "applicants": "申请人数"}),
+                     "图 1 年度申请趋势"))
     first.sub("1.1 明细", Table(["年份", "申请量"], [[2020, 3], [2021, 5]], caption="表 1 年度申请", plain_columns=(0,)))
     second = Section("二、建议")
     second.add(Figure(charts.bar("rank", [{"r": "成都市", "n": 5}, {"r": "泰安市", "n": 3}], category="r", value="n",
-                                 title="城市排名", highlight="成都市"), "图 2 城市排名"),
+                                 title="城市排名", category_title="地区", value_title="申请量（件）", highlight="成都市"),
+                      "图 2 城市排名"),
                BulletList(["建议甲：引进乙公司", "建议丙"]))
     doc.sections = [first, second]
     return doc
 
 
 def test_chart_spec_is_plain_json_with_inline_data():
-    chart = charts.line("trend", ROWS, x="year", y="applications", title="趋势")
+    chart = charts.line("trend", ROWS, x="year", y="applications", title="趋势", x_title="申请年", y_title="申请量（件）")
     spec = chart.spec()
     assert json.loads(json.dumps(spec)) == spec
     assert "Noto Sans CJK SC" in json.dumps(spec, ensure_ascii=False)
@@ -226,7 +228,8 @@ def test_every_number_in_a_heatmap_cell_reads_against_the_cell(mid: float | None
     values = [0.0, 0.1, 0.3, 0.6, 0.9, 1.0, 1.2, 1.6, 2.0, 2.5, 3.0, 3.6, 4.2, 5.3]
     rows = [{"branch": f"b{i}", "region": f"r{j}", "rta": v * (j + 1) / 2, "n": str(i)}
             for i, v in enumerate(values) for j in range(2)]
-    svg = charts.heatmap("m", rows, x="region", y="branch", value="rta", title="t", text="n", diverging_mid=mid).svg()
+    svg = charts.heatmap("m", rows, x="region", y="branch", value="rta", title="t", text="n", diverging_mid=mid,
+                         x_title="region", y_title="branch", value_title="rta").svg()
     cells = {m.group(1): m.group(2) for m in re.finditer(
         r'aria-label="(region: [^;]+; branch: [^;]+); rta: [^"]*"[^>]*aria-roledescription="rect mark"[^>]*fill="([^"]+)"', svg)}
     texts = {m.group(1): m.group(2) for m in re.finditer(
@@ -246,7 +249,8 @@ def test_a_heatmap_of_counts_has_a_legend_in_whole_numbers() -> None:
 
     def legend(values: list[float]) -> list[str]:
         rows = [{"a": f"p{i}", "b": f"q{i}", "patents": v, "label": str(v)} for i, v in enumerate(values)]
-        svg = charts.heatmap("m", rows, x="b", y="a", value="patents", text="label", title="t").svg()
+        svg = charts.heatmap("m", rows, x="b", y="a", value="patents", text="label", title="t", x_title="B",
+                             y_title="A", value_title="Joint applications").svg()
         return re.findall(r">([^<>]+)</text>", svg.split("role-legend-label", 1)[1].split("</g>", 1)[0])
 
     assert legend([2, 1, 2, 1]) == ["1", "2"]
@@ -265,7 +269,8 @@ def test_the_life_cycle_plot_never_prints_one_year_over_another() -> None:
     import re
 
     rows = [{"year": 2000 + i, "applicants": a, "applications": n} for i, (a, n) in enumerate(TREND)]
-    svg = charts.connected_scatter("lc", rows, x="applicants", y="applications", order="year", title="t").svg()
+    svg = charts.connected_scatter("lc", rows, x="applicants", y="applications", order="year", title="t",
+                                   x_title="申请人数（个）", y_title="申请量（件）", order_title="申请年").svg()
     layer = svg.split('aria-roledescription="text mark container"', 1)[1].split("</g>", 1)[0]
     labels = [(float(px), float(py), text) for px, py, text in
               re.findall(r'transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>(\d{4})</text>', layer)]
@@ -324,9 +329,10 @@ def test_a_long_row_label_reads_whole_on_lines_of_its_own() -> None:
     path = "Power batteries / Battery management systems / State-of-charge estimation and cell balancing of packs"
     name = "深圳启德市政工程股份有限公司深圳启德市政工程股份有限公司光电科技研究院"
     rows = [{"name": path, "n": 5}, {"name": name, "n": 3}, {"name": "成都市", "n": 1}]
-    for chart in (charts.bar("long-bar", rows, category="name", value="n", title="Bars", highlight=path),
+    for chart in (charts.bar("long-bar", rows, category="name", value="n", title="Bars", category_title="Branch",
+                             value_title="Patents", highlight=path),
                   charts.heatmap("long-matrix", [{**r, "region": "Chengdu"} for r in rows], x="region", y="name",
-                                 value="n", title="Matrix")):
+                                 value="n", title="Matrix", x_title="Region", y_title="Branch", value_title="Patents")):
         svg = chart.svg()
         assert "…" not in svg, chart.chart_id
         shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg) + re.findall(r"<text[^>]*>([^<]*)</text>", svg))

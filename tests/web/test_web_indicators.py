@@ -7,12 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import sign_in, whole_dates
+from tests.helpers import sign_in, unnamed_tooltips, whole_dates
 from zhichan.corpus.testing import build_snapshot, patent
 from zhichan.indicators import registry, service, views
 from zhichan.legaltime import china_today
@@ -302,6 +303,18 @@ def test_the_trend_chart_reads_its_grants_by_grant_year(env, client, lang, lines
     assert set(lines) <= set(titles) and wrong not in titles, titles
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cockpits_charts_name_their_tooltips_fields_in_the_page_language(env, client, lang):
+    """The trend's tooltip read ``year``, ``series``, ``value`` and the map's ``name`` (the data's column names) on a
+    Chinese and an English cockpit alike: every field a chart's tooltip shows is named in the page's language."""
+    login_as(client, env.engine, "cd_leader")
+    html = client.get(f"/cockpit?region=510100&lang={lang}").text
+    specs = dict(re.findall(r'<script type="application/json" data-chart-for="([^"]+)">(.*?)</script>', html, re.S))
+    assert {"chart-map", "chart-trend", "chart-ranking", "chart-gauges"} <= set(specs), set(specs)
+    for name, spec in specs.items():
+        assert unnamed_tooltips(json.loads(spec), lang) == [], (name, lang)
+
+
 def test_the_cockpit_shows_the_plans_headline_figure_first(env, client):
     """每万人口高价值发明专利拥有量, the 14th Five-Year Plan's headline indicator the plan targets track, is the cockpit's
     first tile (it came fifth, alone on a second row at 1280 px), for a city's leader and a district's officer alike."""
@@ -488,9 +501,11 @@ def test_the_enterprise_trend_shows_every_year_and_whole_counts(settings):
         access.close()
     assert data["trend"] == [{"year": 2015, "applications": 1}, {"year": 2016, "applications": 0},
                              {"year": 2017, "applications": 0}, {"year": 2018, "applications": 2}]
-    spec = charts.line("t", data["trend"], x="year", y="applications", title="").spec()
+    spec = charts.line("t", data["trend"], x="year", y="applications", title="", x_title="申请年",
+                       y_title="申请量（件）").spec()
     assert spec["encoding"]["y"]["axis"] == {"format": ",d", "tickMinStep": 1, "tickCount": 2}
-    rates = charts.line("t", [{"year": 2015, "share": 0.5}], x="year", y="share", title="").spec()
+    rates = charts.line("t", [{"year": 2015, "share": 0.5}], x="year", y="share", title="", x_title="年份",
+                        y_title="占比").spec()
     assert "format" not in rates["encoding"]["y"].get("axis", {})
 
 

@@ -310,7 +310,7 @@ STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit
                      # valuation's dimension, an overseas alert), a chart's axis title
                      "navigation.doc.core.award", "navigation.doc.core.maintained_10y",
                      "navigation.doc.core.overseas_family", "navigation.doc.core.pledge", "navigation.doc.core.sei",
-                     "navigation.doc.unit.patents", "finance.ledger.demo_deposit", "finance.ledger.deposit",
+                     "finance.ledger.demo_deposit", "finance.ledger.deposit",
                      "finance.ledger.payout", "finance.ledger.recovery", "exchange.valuation.dim.economic",
                      "exchange.valuation.dim.legal", "exchange.valuation.dim.technical",
                      "protection.alert.concentration", "protection.alert.dispute", "protection.alert.dispute_own",
@@ -319,7 +319,7 @@ STANDING_ALONE_EN = ("common.synthetic_scaled", "common.not_available", "cockpit
                      "evidence.verify.digest",
                      # a line, a note or a hint of its own; a note beside a rank
                      "evidence.owner.user_hint", "exchange.match_formula", "exchange.valuation.lines_note",
-                     "exchange.stop.time_left_waits", "indicators.figure_as_of", "plans.as_of",
+                     "exchange.stop.time_left_waits", "indicators.figure_as_of", "plans.as_of", "plans.year_result_uncovered",
                      "cockpit.rank_all_equal", "cockpit.rank_all_zero", "procedures.own_cases_help",
                      "procedures.own_cases_total",
                      # a part of a line after " · ", whose other parts begin with a capital ("Corpus data · year to

@@ -76,12 +76,12 @@ def test_a_city_without_a_target_of_its_own_is_measured_against_the_national_one
         # the cockpit links to the plans page; the plans page did to itself
         assert 'id="plans-link"' in page and 'id="plans-link"' not in plans_page
     # no growth can be given from nothing (Chengdu has no high-value patent): "—", not "the target year has passed"
-    # as the column said for any target without a growth rate; after the target year, it has passed
-    for as_of, said in ((AS_OF, "—"), ("2026-01-31", "目标年已过；数据尚未覆盖2025-12-31，达成情况待数据更新")):
+    # as the column said for any target without a growth rate; after the target year, the outlook says it has passed
+    for as_of, outlook in ((AS_OF, "预计无法完成"), ("2026-01-31", "目标年已过，待数据更新数据尚未覆盖2025-12-31")):
         page = client.get("/cockpit", params={"as_of": as_of, "lang": "zh"}).text
         row = page.split('data-reference="100000"', 1)[1].split("</tr>", 1)[0]
         cells = [re.sub(r"\s+", "", _visible_text("<td" + c)) for c in row.split("<td")[1:]]
-        assert cells[6] == said, (as_of, cells)
+        assert cells[6] == "—" and cells[8] == outlook, (as_of, cells)
         assert cells[3] == "12.00件", cells  # the target in the current value's unit (it read a bare 12.00)
     # the nation has nothing above it
     login_as(client, env.engine, "root")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -131,6 +132,24 @@ def test_xlsx_upload_with_chinese_headers_and_bad_files(client, env):
     assert client.get("/api/v1/plans").json()["targets"] == []
 
 
+def test_a_plans_source_reads_in_english_where_the_plan_gives_its_english_title(client, env):
+    """The English /plans page showed the shipped national plan's source in Chinese (《中华人民共和国国民经济和社会发展第十四个
+    五年规划和2035年远景目标纲要》): a plan file may give its source's English title (``source_en``; the shipped one does,
+    with where it comes from), shown on English pages; a bureau's own plan without one shows its source as written."""
+    login_as(client, env.engine, "root")
+    plan = "name: 测试规划\nsource: 某市知识产权局文件\ntargets:\n  - {indicator: valid_inventions, region: \"510107\", target_year: 2030, target_value: 9}\n"
+    assert _upload(client, "own.yaml", plan.encode()).status_code == 303
+    shipped_zh = "《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》（2021）"
+    shipped_en = ("Outline of the 14th Five-Year Plan (2021–2025) for National Economic and Social Development and the "
+                  "Long-Range Objectives Through the Year 2035 (2021)")
+    for lang, shipped in (("zh", shipped_zh), ("en", shipped_en)):
+        table = client.get("/plans", params={"lang": lang}).text.split('id="plan-files"', 1)[1].split("</table>", 1)[0]
+        sources = [" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r'<td class="small"[^>]*>(.*?)</td>', table, re.S)]
+        assert sorted(sources) == sorted([shipped, "某市知识产权局文件"]), (lang, sources)
+    listed = {p["name"]: p for p in client.get("/api/v1/plans").json()["plans"]}
+    assert listed["测试规划"]["source_en"] == "" and listed["国家“十四五”规划 — 每万人口高价值发明专利拥有量"]["source_en"] == shipped_en
+
+
 PAST_PLAN = """
 name: 武侯区有效发明目标（测试）
 source: 测试
@@ -150,22 +169,38 @@ targets:
 """
 
 
-def test_a_passed_target_year_says_what_was_reached_against_the_target(client, env):
-    """Once the target year is over its row says what the value was on its last day against the target (met or
-    short), or that the data do not reach that day yet — it said only "target year passed"."""
+def _plan_rows(html: str, region: str) -> list[list[str]]:
+    """The plan table's rows of ``region``: each row's cells as their visible text."""
+    table = html.split('id="plan-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(rf'<tr data-indicator="[^"]*" data-region="{region}"(.*?)</tr>', table, re.S)
+    return [[" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            for row in rows]
+
+
+def test_a_passed_target_year_says_what_was_reached_as_its_outlook(client, env):
+    """Once the target year is over its row's outlook says whether the target was met on its last day (the forecast
+    column gives that day's value), or that the data do not reach that day yet. It was said inside the required-growth
+    column ("目标年已过：2022-12-31 为 …，未达到目标 400.00"), a sentence where a rate stands, while the outlook still
+    forecast ("预计无法完成"); no growth is required of a year that is over."""
     login_as(client, env.engine, "wuhou")
     assert _upload(client, "past.yaml", PAST_PLAN.encode()).status_code == 303
     api = client.get("/api/v1/plans", params={"as_of": "2024-01-31"}).json()
-    reached = {t["target_year"]: t["at_target_year"] for t in api["targets"] if t["region"] == "510107"}
-    assert reached[2022] is not None and reached[2023] is not None
-    html = whole_dates(client.get("/plans", params={"as_of": "2024-01-31", "lang": "zh"}).text)
-    short = f"目标年已过：2022-12-31 为 {reached[2022]:,.2f}，未达到目标 400.00"
-    met = f"目标年已过：2023-12-31 为 {reached[2023]:,.2f}，已达到目标 2.00"
-    assert short in html and met in html
-    en = whole_dates(client.get("/plans", params={"as_of": "2024-01-31", "lang": "en"}).text)
-    assert f"Target year over: {reached[2023]:,.2f} on 2023-12-31, the target of 2.00 met" in en
+    reached = {t["target_year"]: t for t in api["targets"] if t["region"] == "510107"}
+    assert reached[2022]["at_target_year"] is not None and reached[2023]["at_target_year"] is not None
+    assert (reached[2022]["status"], reached[2023]["status"]) == ("missed", "met")
+    for lang, missed, met in (("zh", "未完成（目标年已过）", "已完成（目标年已过）"),
+                              ("en", "Missed (target year over)", "Met (target year over)")):
+        html = whole_dates(client.get("/plans", params={"as_of": "2024-01-31", "lang": lang}).text)
+        rows = {row[0]: row for row in _plan_rows(html, "510107")}
+        by_year = {year: next(r for label, r in rows.items() if label.split(" · ")[2].startswith(str(year)))
+                   for year in (2022, 2023)}
+        for year, outlook in ((2022, missed), (2023, met)):
+            row = by_year[year]
+            assert row[6] == "—" and row[8] == outlook, (lang, row)
+            assert row[7].startswith(f"{reached[year]['at_target_year']:,.2f}"), (lang, row)  # the day's value
+        assert "目标年已过：" not in html and "Target year over:" not in html
     # the national target (2025) at a day the data do not reach: the outcome awaits the data
     login_as(client, env.engine, "root")
-    later = client.get("/cockpit", params={"region": "100000", "as_of": "2026-06-30", "lang": "zh"})
-    assert later.status_code == 200, later.text[:500]
-    assert "目标年已过；数据尚未覆盖 2025-12-31，达成情况待数据更新" in whole_dates(later.text)
+    later = whole_dates(client.get("/cockpit", params={"region": "100000", "as_of": "2026-06-30", "lang": "zh"}).text)
+    [row] = _plan_rows(later, "100000")
+    assert row[6] == "—" and row[8] == "目标年已过，待数据更新 数据尚未覆盖 2025-12-31", row

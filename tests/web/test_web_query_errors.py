@@ -211,3 +211,20 @@ def test_a_file_whose_address_has_a_value_it_cannot_take_is_refused_not_another_
         assert 'id="query-errors"' not in r.text  # no notice that the page is shown without the date: it is not
         fine = client.get(path, params={"as_of": "2022-06-30", "lang": lang})
         assert fine.status_code == 200 and not fine.headers["content-type"].startswith("text/html"), path
+
+
+@pytest.mark.parametrize("name,bad", [("sort", "bogus"), ("page", "0"), ("size", "0")])
+def test_the_search_page_and_its_exports_refuse_a_value_alike(env: WebEnv, name: str, bad: str) -> None:
+    """``/search/export.csv?q=芯片&sort=bogus`` (or ``&page=0``) answered 200 with a file while the search page refused
+    the same sort: one definition of the search's parameters for the page and its exports. The page is shown without
+    the value, its message beside the field (422); an export answers the error page naming it, never a file."""
+    client = env.client()
+    login_as(client, env.engine, "cd_leader")
+    page = client.get("/search", params={"q": "电池", name: bad, "lang": "zh"})
+    assert page.status_code == 422 and _beside_field(page.text, name), page.text[:300]
+    for fmt in ("csv", "xlsx"):
+        r = client.get(f"/search/export.{fmt}", params={"q": "电池", name: bad, "lang": "zh"})
+        assert r.status_code == 422 and r.headers["content-type"].startswith("text/html"), (fmt, r.headers)
+        assert "content-disposition" not in r.headers and name in r.text.split('id="error-message">', 1)[1][:200], fmt
+    fine = client.get("/search/export.csv", params={"q": "电池", "sort": "date_asc", "page": "2", "lang": "zh"})
+    assert fine.status_code == 200 and "content-disposition" in fine.headers

@@ -64,7 +64,7 @@ def ranking_chart(overview: dict[str, Any], lang: str) -> rc.Chart:
     rows = [{"name": region_label(c, lang), "valid_inventions": c["valid_inventions"]} for c in overview["children"][:15]]
     return rc.bar(
         "ranking", rows, category="name", value="valid_inventions", title=translate(lang, "cockpit.ranking"),
-        value_title=translate(lang, "kpi.valid_inventions"), width=420,
+        category_title=translate(lang, "field.region"), value_title=translate(lang, "kpi.valid_inventions"), width=420,
     )
 
 
@@ -95,7 +95,8 @@ def map_chart(
             # a count: whole-number legend labels (0, 1, 2 — not 0.5 steps on a small area)
             color=alt.Color("valid_inventions:Q", title=metric, scale=alt.Scale(scheme="blues"),
                             legend=alt.Legend(format=",d", tickMinStep=1)),
-            tooltip=[alt.Tooltip("name:N"), alt.Tooltip("valid_inventions:Q", title=metric)],
+            tooltip=[alt.Tooltip("name:N", title=translate(lang, "field.region")),
+                     alt.Tooltip("valid_inventions:Q", title=metric)],
         )
     )
     lines = (
@@ -134,8 +135,23 @@ def _shown(value: Any) -> str:
     return "—" if value is None else f"{value:,.2f}"
 
 
+#: a target's outlook and its colour on the gauges: while its year runs, the forecast's (``meet`` | ``miss`` |
+#: ``unknown``); once it is over, what its last day's value reached (``met`` | ``missed``), or ``awaiting`` the data
+#: that reach that day
+STATUS_COLOURS = {"meet": "#2ca02c", "miss": "#d62728", "unknown": "#7f7f7f", "met": "#2ca02c", "missed": "#d62728",
+                  "awaiting": "#7f7f7f"}
+#: the outlooks of a target year over, shown in the gauges' legend only where a target has one
+YEAR_OVER = ("met", "missed", "awaiting")
+
+
 def gauge_status(target: dict[str, Any]) -> str:
-    """``meet`` | ``miss`` | ``unknown`` — from the indicators module's ``will_meet``."""
+    """A target's outlook (:data:`STATUS_COLOURS`) from the indicators module's ``will_meet`` and, once the target
+    year is over (the figure's date on or after its 31 December), ``at_target_year``: a status, where the page's
+    required-growth column said "目标年已过：2025-12-31 为 49.38，已达到目标 12.00" in place of a rate."""
+    if str(target["as_of"])[:10] >= f"{int(target['target_year']):04d}-12-31":
+        if target.get("at_target_year") is None:
+            return "awaiting"
+        return "met" if target.get("will_meet") else "missed"
     statuses: dict[bool | None, str] = {True: "meet", False: "miss"}
     return statuses.get(target.get("will_meet"), "unknown")
 
@@ -147,7 +163,9 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
     the base. The tooltip carries the raw values, the required annual growth and the forecast method."""
     import altair as alt  # with the chart, not the module (zhichan.reports.charts)
 
-    status_labels = {s: translate(lang, f"plans.status.{s}") for s in ("meet", "miss", "unknown")}
+    statuses = [gauge_status(t) for t in targets]
+    shown = [s for s in STATUS_COLOURS if s not in YEAR_OVER or s in statuses]
+    status_labels = {s: translate(lang, f"plans.status.{s}") for s in shown}
     rows: list[dict[str, Any]] = []
     for t in targets:
         tv = t["target_value"] or None
@@ -188,9 +206,12 @@ def gauges_chart(targets: Sequence[dict[str, Any]], lang: str) -> rc.Chart:
         x=alt.X("progress_pct:Q", title=axis_title), y=y,
         # the legend below the bars: beside them it took a third of a phone's width
         color=alt.Color("status:N", title=translate(lang, "plans.outlook"),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2),
+                        # a target year over's longer outlook (已完成（目标年已过）) on a line of its own: in a second
+                        # column it ran past a phone's edge
+                        legend=alt.Legend(orient="bottom", direction="horizontal",
+                                          columns=1 if len(status_labels) > 3 else 2),
                         scale=alt.Scale(domain=list(status_labels.values()),
-                                        range=["#2ca02c", "#d62728", "#7f7f7f"])),
+                                        range=[STATUS_COLOURS[s] for s in status_labels])),
         tooltip=tooltip,
     )
     target_tick = base.mark_tick(color="#555555", thickness=2, size=30).encode(x="target_pct:Q", y=y)

@@ -157,6 +157,8 @@ class Plan:
     path: str = ""
     #: the plan's name on English pages (optional: pages fall back to ``name``)
     name_en: str = ""
+    #: the source document's English title where it has one (optional: English pages show ``source`` without it)
+    source_en: str = ""
 
 
 @dataclass(slots=True)

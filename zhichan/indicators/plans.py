@@ -3,7 +3,9 @@
 A plan file is YAML or XLSX. YAML::
 
     name: 国家“十四五”规划 — 每万人口高价值发明专利拥有量
+    name_en: National 14th Five-Year Plan — high-value invention patents per 10,000 people   # optional
     source: 《中华人民共和国国民经济和社会发展第十四个五年规划和2035年远景目标纲要》
+    source_en: Outline of the 14th Five-Year Plan …                                        # optional
     targets:
       - indicator: high_value_inventions_per_10k     # code or Chinese name
         region: CN                                   # region code (CN = nation)
@@ -178,7 +180,7 @@ def load_plan(path: str | Path) -> Plan:
         targets = [_target(_canonical_row(row if isinstance(row, dict) else {}), f"targets[{i}]")
                    for i, row in enumerate(data["targets"])]
         return Plan(name=str(data.get("name") or path.stem), targets=targets, source=str(data.get("source") or ""),
-                    path=str(path), name_en=str(data.get("name_en") or ""))
+                    path=str(path), name_en=str(data.get("name_en") or ""), source_en=str(data.get("source_en") or ""))
     if suffix == ".xlsx":
         rows = _xlsx_rows(path)
         if len(rows) < 2:

@@ -150,16 +150,24 @@ def _trend(r: NavigationResult, m: Messages) -> Section:
     if not r.trend:
         s.add(Paragraph(m("trend.none")))
         return s
-    s.add(Figure(charts.line(
-        "nav-trend", r.trend, x="year", y=["applications", "applicants", "local_applications"],
-        labels={"applications": m("trend.applications"), "applicants": m("trend.applicants"),
-                "local_applications": m("trend.local_applications", region=m.region(r.region_code))},
+    # the chain's applications and the region's, each in a panel on its own scale: on one axis the region's few a
+    # year (Chengdu's ~3 against the chain's ~110) lay flat along its bottom. Small multiples rather than a second
+    # axis (whose lines' crossings and heights read as comparisons they are not) or an index (which hides how many,
+    # and jumps on a region's handful a year): each panel reads in patents, the same lines in the same colours
+    region = m.region(r.region_code)
+    s.add(Figure(charts.line_panels(
+        "nav-trend", r.trend, x="year",
+        series={"applications": m("trend.applications"), "applicants": m("trend.applicants")},
+        panels=[(m("trend.panel_chain"), {"applications": "applications", "applicants": "applicants"}),
+                (m("trend.panel_region", region=region),
+                 {"applications": "local_applications", "applicants": "local_applicants"})],
         title=m("trend.chart"), x_title=m("trend.year"), y_title=m("trend.y_title"),
-    ), m("trend.figure", first=lc["incomplete"][0], last=lc["incomplete"][1])))
+    ), m("trend.figure", region=region, first=lc["incomplete"][0], last=lc["incomplete"][1])))
     s.add(Figure(charts.connected_scatter(
         "nav-life-cycle", r.trend, x="applicants", y="applications", order="year",
         # its axes with their units, as the trend chart's (件 / 个): the legend's and the table's words name no unit
         title=m("trend.life_cycle_chart"), x_title=m("trend.life_cycle_x"), y_title=m("trend.life_cycle_y"),
+        order_title=m("trend.year"),
     ), m("trend.life_cycle_figure")))
     s.add(Paragraph(m(
         "trend.rule", w2_first=lc["w2"][0], w2_last=lc["w2"][1], w1_first=lc["w1"][0], w1_last=lc["w1"][1],
@@ -188,7 +196,8 @@ def _regions(r: NavigationResult, m: Messages) -> Section:
     if top:
         s.add(Figure(charts.bar(
             "nav-regions", [{"region": m.region(x["region_code"]), "patents": x["patents"]} for x in top], category="region",
-            value="patents", title=m("regions.chart", peer=peer), value_title=m("unit.patents"),
+            value="patents", title=m("regions.chart", peer=peer), category_title=m("col.region"),
+            value_title=m("col.applications"),
             highlight=m.region(r.region_code),
         ), m("regions.figure", peer=peer, region=m.region(r.region_code))))
     s.add(Table([m("col.rank"), m("col.region_code"), m.label("peer_column", r.peer_level), m("col.applications"), m("col.inventions"),
@@ -218,6 +227,7 @@ def _branches(r: NavigationResult, m: Messages) -> Section:
         s.add(Figure(charts.heatmap(
             "nav-branch-matrix", matrix, x="region", y="branch",
             value="rta", text="label", title=m("branches.matrix_chart"), value_title="RTA",
+            x_title=m("col.region"), y_title=m("col.branch"),
             x_order=order_regions, y_order=[m.branch(b["branch_id"], b["name"]) for b in r.branches], diverging_mid=1.0,
         ), m("branches.matrix_figure")))
     missing = [b for b in r.branches if b["strength"] in ("missing", "weak")]
@@ -249,7 +259,8 @@ def _innovators(r: NavigationResult, m: Messages) -> Section:
                                     "local": m("innovators.local" if x["is_local"] else "innovators.external")}
                                    for x in r.top_national],
             category="name", value="patents", color="local", title=m("innovators.chart"),
-            value_title=m("unit.patents"), width=420,  # beside names up to charts.LABEL_LIMIT: printed at ~80 %
+            category_title=m("col.applicant"), value_title=m("col.applications"), color_title=m("innovators.location"),
+            width=420,  # beside names up to charts.LABEL_LIMIT: printed at ~80 %
         ), m("innovators.national_figure")))
     national.add(Table(cols, _applicant_rows(r.top_national, m), caption=m("innovators.national_table"),
                        table_id="t-top-national"))
@@ -308,6 +319,7 @@ def _collaboration(r: NavigationResult, m: Messages) -> Section:
         s.add(Figure(charts.heatmap(
             "nav-collaboration", numbered, x="applicant_b", y="applicant_a", value="patents", text="label",
             title=m("collaboration.chart"), value_title=m("col.joint_patents"), x_title=m("collaboration.columns"),
+            y_title=m("col.applicant"),
             x_order=[number[n] for n in names], y_order=[row[n] for n in names], x_label_angle=0,
             width=max(160, 30 * len(names)), height=max(120, 22 * len(names)),
         ), m("collaboration.figure")))
@@ -362,7 +374,9 @@ def _legal(r: NavigationResult, m: Messages) -> Section:
     if r.legal_status:
         s.add(Figure(charts.pie("nav-legal-status", [{"status": m.label("status", x["status"]),
                                                       "patents": x["patents"]} for x in r.legal_status],
-                                category="status", value="patents", title=m("legal.chart")), m("legal.figure")))
+                                category="status", value="patents", title=m("legal.chart"),
+                                category_title=m("col.legal_status"), value_title=m("col.applications")),
+                     m("legal.figure")))
     s.add(Table([m("col.legal_status"), m("col.all_patents"), m("col.region_patents", region=m.region(r.region_code))],
                 [[m.label("status", x["status"]), x["patents"], x["local"]] for x in r.legal_status],
                 caption=m("legal.table"), table_id="t-status"))

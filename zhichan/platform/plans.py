@@ -125,7 +125,7 @@ def _progress(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarget
     data = access.cached(("plan_target", pf.id, pf.mtime_ns, index, day.isoformat(), exported), compute)
     return {**data, "plan_id": pf.id, "plan_name": pf.plan.name if pf.plan else "",
             "plan_name_en": pf.plan.name_en if pf.plan else "", "note": target.note,
-            "source": pf.plan.source if pf.plan else ""}
+            "source": pf.plan.source if pf.plan else "", "source_en": pf.plan.source_en if pf.plan else ""}
 
 
 def reference_targets(access: CorpusAccess, region: str, as_of: dt.date | None,
@@ -183,7 +183,7 @@ def _reference(access: CorpusAccess, pf: PlanFile, index: int, target: PlanTarge
     plan = pf.plan
     assert plan is not None
     return {**data, "plan_id": pf.id, "plan_name": plan.name, "plan_name_en": plan.name_en, "note": "",
-            "source": plan.source, "reference": True, "reference_region": above}
+            "source": plan.source, "source_en": plan.source_en, "reference": True, "reference_region": above}
 
 
 def targets_for(
@@ -215,7 +215,7 @@ def targets_for(
         if not mine:
             continue
         plans.append({"id": pf.id, "name": pf.plan.name, "name_en": pf.plan.name_en, "source": pf.plan.source,
-                      "origin": pf.source, "targets": len(mine)})
+                      "source_en": pf.plan.source_en, "origin": pf.source, "targets": len(mine)})
         for index, target in mine:
             if region is not None and platform_region(target.region_code) != region:
                 continue
@@ -227,7 +227,7 @@ def targets_for(
             listed = next((p for p in plans if p["id"] == pf.id), None)
             if listed is None:
                 listed = {"id": pf.id, "name": pf.plan.name, "name_en": pf.plan.name_en, "source": pf.plan.source,
-                          "origin": pf.source, "targets": 0}
+                          "source_en": pf.plan.source_en, "origin": pf.source, "targets": 0}
                 plans.append(listed)
             listed["references"] = used
     from zhichan.indicators.service import figure_dates

@@ -5,7 +5,8 @@ JSON document: the web page hands it to the platform's vendored vega-embed, the 
 renderers turn it into PNG (or SVG) with ``vl-convert`` — no browser, nothing downloaded.
 
     from zhichan.reports import charts
-    chart = charts.line("trend", rows, x="year", y="applications", title="申请趋势")
+    chart = charts.line("trend", rows, x="year", y="applications", title="申请趋势", x_title="申请年",
+                        y_title="申请量（件）")
     chart.spec()      # dict for vegaEmbed(el, spec)
     chart.svg()       # str, for standalone HTML
     chart.png()       # bytes, for DOCX and PDF
@@ -216,60 +217,123 @@ def _is_count(values: Sequence[Any]) -> bool:
     return all((isinstance(v, int) and not isinstance(v, bool)) or v is None for v in values)
 
 
-def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: str, x_title: str = "",
+def _named(field: str, title: str) -> str:
+    """``title``, the name a chart gives ``field`` in its tooltip (and its axis or legend): in the chart's language,
+    never the data's own column name (``year``, ``series``, ``value`` read on a Chinese page's tooltips)."""
+    if not title:
+        raise ValueError(f"chart field {field!r} has no name in the chart's language")
+    return title
+
+
+def line(chart_id: str, rows: Rows, *, x: str, y: str | Sequence[str], title: str, x_title: str,
          y_title: str = "", series_title: str = "", labels: Mapping[str, str] | None = None,
          width: int | None = None, height: int | None = None) -> Chart:
-    """Lines over an ordinal x (years): one line per column in ``y`` (folded into a legend)."""
+    """Lines over an ordinal x (years): one line per column in ``y`` (folded into a legend). Each column's name is
+    ``labels[column]`` (for a single line ``y_title`` will do); a point's tooltip gives the year and every line's value
+    there, each under its name."""
     import altair as alt
 
     ys = [y] if isinstance(y, str) else list(y)
     base = _base(rows, title, width, height)
     labels = dict(labels or {})
     y_axis = _value_axis([r.get(k) for r in _jsonable(rows) for k in ys])
+    x_enc = alt.X(f"{x}:O", title=_named(x, x_title))
     if len(ys) == 1:
+        name = _named(ys[0], y_title or labels.get(ys[0], ""))
         chart = base.mark_line(point=True).encode(
-            x=alt.X(f"{x}:O", title=x_title or x),
-            y=alt.Y(f"{ys[0]}:Q", title=y_title or labels.get(ys[0], ys[0]), axis=y_axis),
-            tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip(f"{ys[0]}:Q")],
+            x=x_enc, y=alt.Y(f"{ys[0]}:Q", title=name, axis=y_axis),
+            tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip(f"{ys[0]}:Q", title=name)],
         )
     else:
-        label_expr = " : ".join(f"datum.key === {json.dumps(k)} ? {json.dumps(labels.get(k, k))}" for k in ys)
+        names = {k: _named(k, labels.get(k, "")) for k in ys}
+        label_expr = " : ".join(f"datum.key === {json.dumps(k)} ? {json.dumps(names[k])}" for k in ys)
         chart = (
             base.transform_fold(list[Any](ys), as_=["key", "value"])
             .transform_calculate(series=f"{label_expr} : datum.key")
             .mark_line(point=True)
             .encode(
-                x=alt.X(f"{x}:O", title=x_title or x),
+                x=x_enc,
                 y=alt.Y("value:Q", title=y_title, axis=y_axis),
-                color=alt.Color("series:N", title=series_title or None,
-                                sort=[labels.get(k, k) for k in ys]),
-                tooltip=[alt.Tooltip(f"{x}:O"), alt.Tooltip("series:N"), alt.Tooltip("value:Q")],
+                color=alt.Color("series:N", title=series_title or None, sort=[names[k] for k in ys]),
+                # the folded row keeps its columns: the year's every value under its line's name
+                tooltip=[alt.Tooltip(f"{x}:O", title=x_title), *(alt.Tooltip(f"{k}:Q", title=names[k]) for k in ys)],
             )
         )
     return Chart(chart_id, title, _configure(chart))
 
 
-def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, category_title: str = "",
-        value_title: str = "", color: str | None = None, color_title: str = "", horizontal: bool = True,
+#: a small multiple's panel: its heading and, for each of the chart's series, the column holding its values there
+Panel = tuple[str, Mapping[str, str]]
+
+
+def line_panels(chart_id: str, rows: Rows, *, x: str, series: Mapping[str, str], panels: Sequence[Panel], title: str,
+                x_title: str, y_title: str = "", width: int | None = None, panel_height: int = 150) -> Chart:
+    """Small multiples: the same lines (``series``: key → its name in the legend) in a panel each, one under the
+    other over the same x (years), each panel on a value axis of its own — a region's few applications a year drawn
+    against the nation's hundred lay flat on one axis. ``panels``: (heading, key → the column of ``rows`` holding that
+    series there). A point's tooltip gives the year and the panel's every series there, each under its name."""
+    import altair as alt
+
+    keys = list(series)
+    names = {k: _named(k, v) for k, v in series.items()}
+    long: list[dict[str, Any]] = []
+    for row in _jsonable(rows):
+        for heading, columns in panels:
+            long.append({x: row[x], "panel": heading, **{k: row.get(columns[k]) for k in keys}})
+    label_expr = " : ".join(f"datum.key === {json.dumps(k)} ? {json.dumps(names[k])}" for k in keys)
+    lines = (
+        alt.Chart(alt.Data(values=long))
+        .transform_fold(list[Any](keys), as_=["key", "value"])
+        .transform_calculate(series=f"{label_expr} : datum.key")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{x}:O", title=_named(x, x_title)),
+            y=alt.Y("value:Q", title=y_title, axis=_value_axis([r.get(k) for r in long for k in keys])),
+            # the legend above the panels, across: beside them it took a phone's panels a third of their width
+            color=alt.Color("series:N", title=None, sort=[names[k] for k in keys],
+                            legend=alt.Legend(orient="top", direction="horizontal")),
+            tooltip=[alt.Tooltip(f"{x}:O", title=x_title), *(alt.Tooltip(f"{k}:Q", title=names[k]) for k in keys)],
+        )
+        .properties(width=width or DEFAULT_WIDTH, height=panel_height)
+    )
+    headings = [heading for heading, _ in panels]
+    chart = (
+        lines.facet(facet=alt.Facet("panel:N", title=None, sort=headings,
+                                    header=alt.Header(labelAnchor="start", labelFontSize=12, labelFontWeight="bold",
+                                                      labelPadding=4)),
+                    columns=1, spacing=12)
+        .resolve_scale(y="independent")
+        .properties(title=title)
+    )
+    return Chart(chart_id, title, _configure(chart))
+
+
+def bar(chart_id: str, rows: Rows, *, category: str, value: str, title: str, category_title: str,
+        value_title: str, color: str | None = None, color_title: str = "", horizontal: bool = True,
         highlight: str | None = None, width: int | None = None, height: int | None = None) -> Chart:
     """Bars in the given row order (the caller sorts; the chart does not re-sort).
 
     ``highlight`` names a category drawn in the accent colour (the home region in a ranking).
-    ``color`` stacks bars by that column.
+    ``color`` stacks bars by that column (named ``color_title``). Every column is named in the chart's language: in the
+    tooltip, and on its axis or legend but a horizontal chart's row axis.
     """
     import altair as alt
 
     order = list(dict.fromkeys(str(r[category]) for r in rows))
     axis, extra = _row_axis(order) if horizontal else (alt.Axis(labelLimit=LABEL_LIMIT), 0)
-    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=category_title or None, sort=order, axis=axis)
+    # a row axis untitled: its labels name themselves, and its title was drawn over the longest of them (wrapped,
+    # they are measured narrower than they are); the name is the tooltip's
+    cat = (alt.Y if horizontal else alt.X)(f"{category}:N", title=None if horizontal else _named(category, category_title),
+                                           sort=order, axis=axis)
     counted = [r.get(value) for r in _jsonable(rows)]
     # counts get whole-number ticks (a ranking of 0–3 patents showed 0.2 steps); other values Vega's own axis
     axis = {"axis": _value_axis(counted)} if _is_count(counted) else {}
-    val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=value_title or value, **axis)
-    enc: dict[str, Any] = {"tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")]}
+    val = (alt.X if horizontal else alt.Y)(f"{value}:Q", title=_named(value, value_title), **axis)
+    enc: dict[str, Any] = {"tooltip": [alt.Tooltip(f"{category}:N", title=_named(category, category_title)),
+                                       alt.Tooltip(f"{value}:Q", title=value_title)]}
     if color:
-        enc["color"] = alt.Color(f"{color}:N", title=color_title or None)
-        enc["tooltip"].append(alt.Tooltip(f"{color}:N"))
+        enc["color"] = alt.Color(f"{color}:N", title=_named(color, color_title))
+        enc["tooltip"].append(alt.Tooltip(f"{color}:N", title=color_title))
     elif highlight is not None:
         enc["color"] = alt.condition(
             alt.datum[category] == highlight, alt.value(PALETTE[1]), alt.value(PALETTE[0])
@@ -301,8 +365,8 @@ LABEL_HEIGHT = 12
 WHITE_TEXT_BELOW = 0.179
 
 
-def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str, x_title: str = "",
-            y_title: str = "", value_title: str = "", text: str | None = None,
+def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str, x_title: str,
+            y_title: str, value_title: str, text: str | None = None,
             x_order: Sequence[str] | None = None, y_order: Sequence[str] | None = None,
             diverging_mid: float | None = None, width: int | None = None, height: int | None = None,
             x_label_angle: int = -30) -> Chart:
@@ -310,7 +374,7 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
 
     ``diverging_mid`` switches to a diverging scheme centred on that value (e.g. 1.0 for an
     advantage index, so weak cells are red and strong ones blue). ``x_label_angle`` 0 for short column labels (a
-    number).
+    number). ``x`` and ``value`` named on the axis and legend, ``y`` (the row axis, untitled) in the tooltip only.
     """
     import altair as alt
 
@@ -322,10 +386,11 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
     y_axis, extra = _row_axis(ys)
     base = _base(rows, title, width or max(240, 60 * len(xs)), (height or max(160, 22 * len(ys))) + LABEL_LINE_PX * extra)
     rect = base.mark_rect().encode(
-        x=alt.X(f"{x}:N", title=x_title or None, sort=xs, axis=alt.Axis(labelAngle=x_label_angle)),
-        y=alt.Y(f"{y}:N", title=y_title or None, sort=ys, axis=y_axis),
-        color=alt.Color(f"{value}:Q", title=value_title or value, scale=scale, legend=_count_legend(rows, value)),
-        tooltip=[alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{value}:Q")],
+        x=alt.X(f"{x}:N", title=_named(x, x_title), sort=xs, axis=alt.Axis(labelAngle=x_label_angle)),
+        y=alt.Y(f"{y}:N", title=None, sort=ys, axis=y_axis),  # a row axis untitled, as a bar chart's (:func:`bar`)
+        color=alt.Color(f"{value}:Q", title=_named(value, value_title), scale=scale, legend=_count_legend(rows, value)),
+        tooltip=[alt.Tooltip(f"{y}:N", title=_named(y, y_title)), alt.Tooltip(f"{x}:N", title=x_title),
+                 alt.Tooltip(f"{value}:Q", title=value_title)],
     )
     layers: list[Any] = [rect]
     if text:
@@ -341,17 +406,19 @@ def heatmap(chart_id: str, rows: Rows, *, x: str, y: str, value: str, title: str
 
 
 def connected_scatter(chart_id: str, rows: Rows, *, x: str, y: str, order: str, title: str,
-                      x_title: str = "", y_title: str = "", width: int | None = None,
+                      x_title: str, y_title: str, order_title: str, width: int | None = None,
                       height: int | None = None) -> Chart:
-    """Points joined in ``order`` (the technology life-cycle plot: applicants vs applications by year)."""
+    """Points joined in ``order`` (named ``order_title``: the technology life-cycle plot's applicants vs applications
+    by year)."""
     import altair as alt
 
     base = _base(rows, title, width, height)
     path = base.mark_line(point=True).encode(
-        x=alt.X(f"{x}:Q", title=x_title or x),
-        y=alt.Y(f"{y}:Q", title=y_title or y),
+        x=alt.X(f"{x}:Q", title=_named(x, x_title)),
+        y=alt.Y(f"{y}:Q", title=_named(y, y_title)),
         order=alt.Order(f"{order}:O"),
-        tooltip=[alt.Tooltip(f"{order}:O"), alt.Tooltip(f"{x}:Q"), alt.Tooltip(f"{y}:Q")],
+        tooltip=[alt.Tooltip(f"{order}:O", title=_named(order, order_title)), alt.Tooltip(f"{x}:Q", title=x_title),
+                 alt.Tooltip(f"{y}:Q", title=y_title)],
     )
     shown = _clear_labels(rows, x, y, order, width or DEFAULT_WIDTH, height or DEFAULT_HEIGHT)
     labels = _base([{**r, "label": str(r[order])} for i, r in enumerate(rows) if i in shown], title, width,
@@ -381,9 +448,10 @@ def _clear_labels(rows: Rows, x: str, y: str, order: str, width: int, height: in
     return placed
 
 
-def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, width: int | None = None,
-        height: int | None = None) -> Chart:
-    """A donut of shares (legal status, applicant types), categories in row order."""
+def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, category_title: str, value_title: str,
+        width: int | None = None, height: int | None = None) -> Chart:
+    """A donut of shares (legal status, applicant types), categories in row order; the legend untitled (the chart's
+    title says what its categories are), the tooltip naming both columns."""
     import altair as alt
 
     order = list(dict.fromkeys(str(r[category]) for r in rows))
@@ -391,7 +459,8 @@ def pie(chart_id: str, rows: Rows, *, category: str, value: str, title: str, wid
         theta=alt.Theta(f"{value}:Q"),
         color=alt.Color(f"{category}:N", sort=order, title=None),
         order=alt.Order(f"{value}:Q", sort="descending"),
-        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q")],
+        tooltip=[alt.Tooltip(f"{category}:N", title=_named(category, category_title)),
+                 alt.Tooltip(f"{value}:Q", title=_named(value, value_title))],
     )
     return Chart(chart_id, title, _configure(chart))
 

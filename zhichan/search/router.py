@@ -39,15 +39,22 @@ FacetFilters = Annotated[list[str] | None, Query(max_length=220)]
 #: FastAPI binds a ``Query`` object to the first parameter that uses it
 FormList = Annotated[list[str] | None, Query(max_length=500)]
 SORT_PATTERN = f"^({'|'.join(SORTS)})$"
+#: the search's parameters, one definition for the page, its facets and its exports: a value one of them cannot take
+#: is refused by all alike (zhichan.web.query_errors: a page shown without it, its message beside the field; a file, the
+#: error page) — the export took any sort or page (sort=bogus, page=0: a file, 200) where the page refused the sort
+SearchSort = Annotated[str, Query(pattern=SORT_PATTERN)]
+SearchPage = Annotated[int, Query(ge=1, le=10_000)]
+SearchSize = Annotated[int, Query(ge=1, le=views.MAX_PAGE_SIZE)]
+SearchQuery = Annotated[str, Query(max_length=views.MAX_QUERY_CHARS)]
 
 
 @router.get("/search")
 def search_page(
     request: Request,
-    q: str = Query("", max_length=views.MAX_QUERY_CHARS),
-    page: int = Query(1, ge=1, le=10_000),
-    size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
-    sort: str = Query("relevance", max_length=20),
+    q: SearchQuery = "",
+    page: SearchPage = 1,
+    size: SearchSize = 20,
+    sort: SearchSort = "relevance",
     f: FacetFilters = None,
     exact_facets: bool = Query(False),
     facets: bool = Query(False),
@@ -103,8 +110,7 @@ def search_form(
 @parts.get("/search/facets")
 @page_part(heading="search.facets", level=3)
 def search_facets(request: Request, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
-                  size: int = Query(20, ge=1, le=views.MAX_PAGE_SIZE),
-                  sort: str = Query("relevance", pattern=SORT_PATTERN), f: FacetFilters = None,
+                  size: SearchSize = 20, sort: SearchSort = "relevance", f: FacetFilters = None,
                   exact_facets: bool = Query(False), hits: int | None = Query(None, ge=0),
                   seal: str = Query("", pattern=views.SEAL_PATTERN), access: CorpusAccess = CorpusDep,
                   session: Session = DbDep) -> Response:
@@ -123,9 +129,11 @@ def search_facets(request: Request, q: str = Query(..., min_length=1, max_length
 @router.get("/search/export.{fmt}")
 def search_export(
     request: Request, fmt: str, q: str = Query(..., min_length=1, max_length=views.MAX_QUERY_CHARS),
-    f: FacetFilters = None,
+    f: FacetFilters = None, page: SearchPage = 1, size: SearchSize = 20, sort: SearchSort = "relevance",
     access: CorpusAccess = CorpusDep, scope: Scope = ScopeDep, session: Session = DbDep,
 ) -> Response:
+    """Every hit of the page's search (its page, size and sort, the page's parameters, are checked as the page checks
+    them; the file holds every hit, newest first)."""
     path = views.search_export(access, q, fmt, request.app.state.settings.data_dir / "tmp", filters=f or [],
                                lang=lang(request))
     audit.record(session, scope, "search.export", q[:300], detail={"format": fmt, "filters": (f or [])[:12]},

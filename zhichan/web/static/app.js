@@ -108,7 +108,11 @@
     var style = getComputedStyle(target);
     var room = Math.floor(target.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
     var width = svg && svg.getBoundingClientRect().width;
-    if (!svg || typeof spec.width !== "number" || room < 120 || width <= room + 1) {
+    // small multiples (a navigation report's trend: a panel per region, one under the other) declare their panel's
+    // width, not the chart's: the panel drawn narrower by what the chart overflows (Vega-Lite fits no faceted view)
+    var panel = spec.facet && spec.spec;
+    var declared = panel ? panel.width : spec.width;
+    if (!svg || typeof declared !== "number" || room < 120 || width <= room + 1) {
       return result;
     }
     var columns = matrixColumns(spec);
@@ -117,7 +121,9 @@
       return result;
     }
     result.finalize();
-    var narrow = Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
+    var narrow = panel
+      ? Object.assign({}, spec, { spec: Object.assign({}, panel, { width: Math.max(60, Math.floor(declared - (width - room))) }) })
+      : Object.assign({}, spec, { width: room, autosize: { type: "fit-x", contains: "padding" } });
     // a layered chart's title is its layers' (a matrix: its cells and their numbers), drawn once above them
     var title = spec.title || (spec.layer && spec.layer[0].title);
     if (typeof title === "string") {
