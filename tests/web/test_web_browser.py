@@ -113,8 +113,9 @@ def test_national_map_province_click_and_indicator_drilldown(page, artifacts_dir
     assert _pixel(image, *centre(sichuan)) != background  # 18 valid inventions: a dark blue
     assert _pixel(image, *centre(xinjiang)) != background  # none: the scale's lightest blue
     assert _pixel(image, *centre(sichuan)) != _pixel(image, *centre(xinjiang))
-    # 34 provincial regions; the 九段线 is drawn (35th shape) but is no region: no data, no drill target
-    assert page.locator("#chart-map .mark-shape path[aria-label*='name: ']").count() == 34
+    # 34 provincial regions; the 九段线 is drawn (35th shape) but is no region: no data, no drill target (a region's
+    # tooltip names its field in the page's language: 地区, not the data's column name)
+    assert page.locator("#chart-map .mark-shape path[aria-label*='地区: ']").count() == 34
     assert page.locator("#chart-map .mark-shape path").count() == 35
 
     sichuan.click()
