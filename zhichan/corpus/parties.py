@@ -151,7 +151,7 @@ INSTITUTIONS = ("university", "institute")
 @functools.lru_cache(maxsize=4096)
 def party_type(snapshot: Snapshot, party_key: str | None) -> str | None:
     """The party's type in the snapshot (``university``, ``institute``, ``enterprise`` …), None when unknown — read
-    once per snapshot and party (every page's header names a university's account as one: :func:`account_kind`)."""
+    once per snapshot and party (every page's header names a university's account as one: ``role_label`` in :mod:`zhichan.web.deps`)."""
     if not party_key:
         return None
     con = snapshot.reader()

@@ -135,6 +135,8 @@ def _bidder(session: Session, scope: Scope, auction: Auction) -> str:
 
 #: an auction running or suspended (中止: it may resume) — the listing's one auction in progress
 IN_PROGRESS = ("open", "suspended")
+#: an auction whose bidding is over: closed (its result) or terminated (终止: none)
+OVER = ("closed", "terminated")
 
 
 def _refuse_unless_open(auction: Auction) -> None:

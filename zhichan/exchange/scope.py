@@ -39,9 +39,10 @@ def sees_bidders(scope: Scope, listing: Listing, auction: Any) -> bool:
     them outside the hall, 拍卖法 第三十七条). Not an analyst or window staff of the area, not another area's bureau, not a
     bidder (its own bids read 竞买人 N（你）): docs/exchange.md "Who sees the bidders"."""
     from zhichan.exchange.auction_stops import may_stop
+    from zhichan.exchange.bidding import OVER
 
     seller = scope.role == Role.ENTERPRISE_USER and scope.org_id == listing.org_id
-    return (seller and auction.state in ("closed", "terminated")) or may_stop(scope, auction)
+    return (seller and auction.state in OVER) or may_stop(scope, auction)
 
 
 def sees_auction(scope: Scope, listing: Listing) -> bool:

@@ -171,7 +171,7 @@ def auctions_view(session: Session, lang: str, *, closed_limit: int = 20) -> dic
                            .where(Auction.state.in_(bidding.IN_PROGRESS), Listing.state != "withdrawn")
                            .order_by(Auction.closes_at, Auction.id)).all()
     closed = session.execute(select(Auction, Listing).join(Listing, Listing.id == Auction.listing_id)
-                             .where(Auction.state.in_(("closed", "terminated")), Listing.state != "withdrawn")
+                             .where(Auction.state.in_(bidding.OVER), Listing.state != "withdrawn")
                              .order_by(Auction.closed_at.desc(), Auction.id.desc()).limit(closed_limit)).all()
 
     names_en = org_names_en(session, [x.org_id for _, x in (*rows, *closed)])
